@@ -1,0 +1,9 @@
+from ninja import NinjaAPI
+
+from . import articles, documents, orders
+
+
+def register_routers(api: NinjaAPI) -> None:
+    api.add_router("", orders.router)
+    api.add_router("", articles.router)
+    api.add_router("", documents.router)

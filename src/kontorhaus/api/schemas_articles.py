@@ -1,0 +1,50 @@
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field, StrictBool, StrictInt, StrictStr
+
+from .schemas_orders import Money
+
+
+class ArticleIn(Schema):
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    price_gross: Money
+    kind: Literal["physical", "digital", "service"] = "physical"
+    vat_class: Literal["standard", "reduced"] = "standard"
+    gtin: Annotated[StrictStr, Field(max_length=14)] = ""
+    weight_grams: Annotated[StrictInt, Field(ge=0, le=1_000_000)] = 0
+    active: StrictBool = True
+
+
+class ArticleCreateIn(ArticleIn):
+    sku: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
+
+
+class ArticleOut(Schema):
+    sku: str
+    name: str
+    kind: str
+    vat_class: str
+    gtin: str
+    price_gross: Decimal
+    weight_grams: int
+    active: bool
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockAdjustmentIn(Schema):
+    quantity: Annotated[StrictInt, Field(ge=-1_000_000, le=1_000_000)]
+    reason: Literal["adjustment", "receipt", "write_off"] = "adjustment"
+    note: Annotated[StrictStr, Field(max_length=200)] = ""
+
+
+class StockMoveOut(Schema):
+    sku: str
+    quantity: int
+    direction: str
+    reason: str
+    note: str
+    occurred_at: str

@@ -1,0 +1,50 @@
+"""The plain data a printed invoice or credit note is rendered from (documents app input)."""
+
+from decimal import Decimal
+
+from kontorhaus.core.money import plain
+
+from .models import CreditNote, Invoice
+from .selectors import credit_note_get, invoice_get
+
+
+def _invoice_lines(invoice: Invoice) -> list[dict]:
+    return [
+        {"position": line.position, "sku": line.sku, "name": line.name, "quantity": _qty(line.quantity),
+         "unit_price": plain(line.unit_price), "net": str(line.net), "tax_rate": str(line.tax_rate),
+         "tax": str(line.tax), "gross": str(line.gross)}
+        for line in invoice.lines.all()
+    ]
+
+
+def _qty(value: Decimal) -> str:
+    return str(value.to_integral_value()) if value == value.to_integral_value() else str(value.normalize())
+
+
+def _buckets(breakdown: list[dict]) -> list[dict]:
+    return [{k: b[k] for k in ("rate", "category", "net", "tax", "gross")} for b in breakdown]
+
+
+def _common(doc: Invoice | CreditNote, invoice: Invoice) -> dict:
+    return {
+        "number": doc.number, "issue_date": doc.issue_date.isoformat(),
+        "delivery_date": invoice.delivery_date.isoformat(), "order_number": invoice.order_number,
+        "customer_number": invoice.customer_number, "language": invoice.language, "currency": doc.currency,
+        "prices_include_vat": invoice.prices_include_vat, "payment_method": invoice.payment_method,
+        "seller": invoice.seller, "buyer": invoice.buyer, "shipping_address": invoice.shipping_address,
+        "tax_buckets": _buckets(doc.tax_breakdown), "total_net": str(doc.total_net),
+        "total_tax": str(doc.total_vat), "total_gross": str(doc.total_gross),
+    }
+
+
+def invoice_snapshot(number: str) -> dict:
+    invoice = invoice_get(number=number)
+    paid = invoice.payments.exists()
+    return {"kind": "invoice", **_common(invoice, invoice), "lines": _invoice_lines(invoice),
+            "paid": paid, "refers_to": None, "notes": list(invoice.notes)}
+
+
+def credit_note_snapshot(number: str) -> dict:
+    note = credit_note_get(number=number)
+    return {"kind": "credit_note", **_common(note, note.invoice), "lines": note.lines, "paid": False,
+            "refers_to": note.invoice.number, "notes": [note.reason] if note.reason else []}

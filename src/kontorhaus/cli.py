@@ -1,0 +1,308 @@
+"""The `kontorhaus` command: serve, worker, migrate, demo, createuser, token.
+
+It sets up Django and mostly delegates to management commands, so everything it does is also
+available through `python -m django <command>`. Errors end with a message on stderr and a
+non-zero exit code; `kontorhaus --help` works without a database.
+"""
+
+import argparse
+import contextlib
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from gunicorn.config import KNOWN_SETTINGS as GUNICORN_SETTINGS
+
+SETTINGS_MODULE = "kontorhaus.config.settings"
+STOP_TIMEOUT_SECONDS = 20
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure the user can fix; printed without a traceback."""
+
+    def __init__(self, message: str, *, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def _default_workers() -> int:
+    # gthread workers: one per core plus one, capped; threads cover waiting on the database.
+    return min((os.cpu_count() or 1) + 1, 8)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kontorhaus",
+        description="Kontorhaus: the order-processing back office.",
+        epilog="Configuration comes from the environment: DATABASE_URL, EMAIL_URL, SECRET_KEY, "
+        "KONTORHAUS_VAR (data directory, default ./var).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = sub.add_parser("serve", help="run the web server (gunicorn) and the task worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=_default_workers(),
+                       help="gunicorn worker processes (default: %(default)s)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    serve.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+
+    worker = sub.add_parser("worker", help="run the task worker (e-mail, documents, webhooks)")
+    worker.add_argument("--interval", help="seconds between polls of the task queue")
+    worker.add_argument("--batch", nargs="?", const=True, help="passed on to the kontorhaus_worker command")
+
+    sub.add_parser("migrate", help="create or update the database tables")
+
+    demo = sub.add_parser("demo", help="load demo data (articles, customers, orders, user demo/demo)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if there are orders already")
+    demo.add_argument("--orders", type=int)
+    demo.add_argument("--customers", type=int)
+
+    createuser = sub.add_parser("createuser", help="create a back-office user")
+    createuser.add_argument("username")
+    createuser.add_argument("--password", help="default: asked for on the terminal")
+    createuser.add_argument("--superuser", action="store_true", help="may use the Django admin")
+
+    token = sub.add_parser("token", help="API bearer tokens")
+    token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    token_create = token_sub.add_parser("create", help="create a token and print it (shown only once)")
+    token_create.add_argument("--name", required=True)
+    token_sub.add_parser("list", help="list tokens")
+    token_revoke = token_sub.add_parser("revoke", help="revoke a token")
+    token_revoke.add_argument("--name", required=True)
+    return parser
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _run_worker(args: argparse.Namespace) -> int:
+    argv = []
+    if args.interval is not None:
+        argv += ["--interval", str(args.interval)]
+    if args.batch is True:
+        argv.append("--batch")
+    elif args.batch is not None:
+        argv += ["--batch", str(args.batch)]
+    call_command("kontorhaus_worker", *argv)
+    return 0
+
+
+def _run_migrate(args: argparse.Namespace) -> int:
+    call_command("migrate", interactive=False)
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    argv = ["--if-empty"] if args.if_empty else []
+    if args.orders is not None:
+        argv += ["--orders", str(args.orders)]
+    if args.customers is not None:
+        argv += ["--customers", str(args.customers)]
+    call_command("kontorhaus_demo", *argv)
+    return 0
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        raise CliError("no password given: use --password (stdin is not a terminal)", exit_code=EXIT_USAGE)
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password (again): "):
+        raise CliError("the passwords do not match", exit_code=EXIT_USAGE)
+    return password
+
+
+def _run_createuser(args: argparse.Namespace) -> int:
+    user_model = get_user_model()
+    if user_model.objects.filter(username=args.username).exists():
+        raise CliError(f"a user named {args.username!r} already exists")
+    password = args.password if args.password is not None else _ask_password()
+    user = user_model(username=args.username, is_staff=args.superuser, is_superuser=args.superuser)
+    try:
+        user.full_clean(exclude=["password"])
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise CliError("; ".join(exc.messages))
+    user.set_password(password)
+    user.save()
+    kind = "superuser" if args.superuser else "user"
+    print(f"Created {kind} {user.username!r}.")
+    return 0
+
+
+def _run_token(args: argparse.Namespace) -> int:
+    argv = [args.token_command]
+    if getattr(args, "name", None) is not None:
+        argv += ["--name", args.name]
+    call_command("kontorhaus_token", *argv)
+    return 0
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    env["KONTORHAUS_VAR"] = str(settings.VAR_DIR)  # children agree on the data directory
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def _check_database() -> None:
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        raise CliError(f"cannot use the database: {exc}")
+    if pending:
+        print(f"Warning: {len(pending)} database migration(s) not applied; run `kontorhaus migrate`.",
+              file=sys.stderr)
+
+
+def _prepare_static() -> None:
+    """whitenoise serves STATIC_ROOT; collectstatic copies only what changed, so this is quick."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _gunicorn_command(args: argparse.Namespace) -> list[str]:
+    # gunicorn 24+ opens a control socket in ~/.gunicorn by default; one server per box would win it.
+    has_control_socket = any(s.name == "control_socket_disable" for s in GUNICORN_SETTINGS)
+    extra = ["--no-control-socket"] if has_control_socket else []
+    return [
+        sys.executable, "-m", "gunicorn", "kontorhaus.config.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--worker-class", "gthread",
+        "--workers", str(args.workers),
+        "--threads", str(args.threads),
+        "--timeout", "60",
+        "--graceful-timeout", str(STOP_TIMEOUT_SECONDS - 5),
+        "--error-logfile", "-",
+        *extra,
+    ]
+
+
+def _demo_user_exists() -> bool:
+    try:
+        return get_user_model().objects.filter(username="demo").exists()
+    except DatabaseError:
+        return False
+
+
+class _Supervisor:
+    """Runs child processes; stops all of them when one exits or on SIGTERM/SIGINT."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stop_signal: int | None = None
+
+    def start(self, name: str, argv: list[str]) -> None:
+        # Own process group: Ctrl-C reaches only us, and we stop the children gracefully.
+        self.children[name] = subprocess.Popen(argv, env=_child_env(), process_group=0)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_signal = signum
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        failed: tuple[str, int] | None = None
+        while self.stop_signal is None and failed is None:
+            for name, proc in self.children.items():
+                code = proc.poll()
+                if code is not None:
+                    failed = (name, code)
+                    break
+            time.sleep(0.2)
+        self.stop_all()
+        if failed:
+            name, code = failed
+            print(f"kontorhaus: {name} exited with code {code}; stopped the rest.", file=sys.stderr)
+            return code or 1
+        return 0
+
+    def stop_all(self) -> None:
+        for proc in self.children.values():
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        for proc in self.children.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    if args.workers < 1 or args.threads < 1:
+        raise CliError("--workers and --threads must be at least 1", exit_code=EXIT_USAGE)
+    _check_database()
+    _prepare_static()
+    supervisor = _Supervisor()
+    supervisor.start("web server", _gunicorn_command(args))
+    if not args.no_worker:
+        supervisor.start("task worker", [sys.executable, "-m", "kontorhaus.cli", "worker"])
+    print(f"Kontorhaus is running at http://{args.host}:{args.port}/  (Ctrl-C stops it)", flush=True)
+    if _demo_user_exists():
+        print("Login: demo / demo", flush=True)
+    return supervisor.run()
+
+
+COMMANDS = {
+    "serve": _run_serve,
+    "worker": _run_worker,
+    "migrate": _run_migrate,
+    "demo": _run_demo,
+    "createuser": _run_createuser,
+    "token": _run_token,
+}
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    django.setup()
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        _setup_django()
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"kontorhaus: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except CommandError as exc:
+        print(f"kontorhaus: error: {exc}", file=sys.stderr)
+        return exc.returncode or 1
+    except DatabaseError as exc:
+        print(f"kontorhaus: database error: {exc}\n(is the database up, and did `kontorhaus migrate` run?)",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

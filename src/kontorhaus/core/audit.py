@@ -1,0 +1,91 @@
+"""Every state change writes one audit event (STYLE 19)."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+
+from . import clock
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: a back-office user, an API token, a shop connector or the system."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+SYSTEM = Actor("system", "kontorhaus")
+
+
+class AuditAction(StrEnum):
+    SALES_ORDER_PLACED = "sales.order.placed"
+    SALES_ORDER_CANCELLED = "sales.order.cancelled"
+    SALES_ORDER_COMPLETED = "sales.order.completed"
+    SALES_ORDER_PAYMENT_STATE_CHANGED = "sales.order.payment_state_changed"
+    INVENTORY_STOCK_RESERVED = "inventory.stock.reserved"
+    INVENTORY_STOCK_BACKORDERED = "inventory.stock.backordered"
+    INVENTORY_RESERVATION_RELEASED = "inventory.reservation.released"
+    INVENTORY_STOCK_ADJUSTED = "inventory.stock.adjusted"
+    BILLING_INVOICE_ISSUED = "billing.invoice.issued"
+    BILLING_INVOICE_CANCELLED = "billing.invoice.cancelled"
+    BILLING_CREDIT_NOTE_ISSUED = "billing.credit_note.issued"
+    BILLING_PAYMENT_RECORDED = "billing.payment.recorded"
+    NOTIFICATIONS_EMAIL_QUEUED = "notifications.email.queued"
+    NOTIFICATIONS_EMAIL_SENT = "notifications.email.sent"
+    NOTIFICATIONS_EMAIL_FAILED = "notifications.email.failed"
+    DOCUMENTS_DOCUMENT_RENDERED = "documents.document.rendered"
+    CATALOG_ARTICLE_CREATED = "catalog.article.created"
+    CATALOG_ARTICLE_UPDATED = "catalog.article.updated"
+
+
+ORDER_SUBJECT = "sales.salesorder"
+
+
+def event(
+    *,
+    action: AuditAction,
+    actor: Actor,
+    obj: models.Model | None = None,
+    order_number: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved event, for callers that write several at once with `record_many`.
+    Without `obj` the event is about the order `order_number` (for apps that know orders only
+    by number)."""
+    if obj is None:
+        subject_type, subject_id = ORDER_SUBJECT, order_number
+    else:
+        subject_type, subject_id = obj._meta.label_lower, str(getattr(obj, "number", "") or obj.pk)
+    return AuditEvent(
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        order_number=order_number,
+        actor=str(actor),
+        data=data or {},
+        created_at=clock.now(),
+    )
+
+
+def record(
+    *,
+    action: AuditAction,
+    actor: Actor,
+    obj: models.Model | None = None,
+    order_number: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    entry = event(action=action, obj=obj, actor=actor, order_number=order_number, data=data)
+    entry.save()
+    return entry
+
+
+def record_many(entries: list[AuditEvent]) -> None:
+    AuditEvent.objects.bulk_create(entries)

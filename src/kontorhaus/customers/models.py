@@ -1,0 +1,34 @@
+from django.db import models
+
+from kontorhaus.core import clock
+
+
+class Customer(models.Model):
+    """A buyer, found again by e-mail. Orders and invoices copy what they need (STYLE 13)."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200)
+    company = models.CharField(max_length=200, blank=True, default="")
+    vat_id = models.CharField(max_length=32, blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    language = models.CharField(max_length=8, default="de")
+    street = models.CharField(max_length=200, blank=True, default="")
+    postal_code = models.CharField(max_length=16, blank=True, default="")
+    city = models.CharField(max_length=100, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="DE")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def number(self) -> str:
+        return f"K-{self.pk:06d}"
+
+    @property
+    def is_business(self) -> bool:
+        return bool(self.company or self.vat_id)

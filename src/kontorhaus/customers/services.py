@@ -1,0 +1,39 @@
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from .models import Customer
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    email: str
+    name: str
+    company: str = ""
+    vat_id: str = ""
+    phone: str = ""
+    language: str = "de"
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "DE"
+
+
+@transaction.atomic
+def customer_upsert(*, data: CustomerData) -> Customer:
+    """Find the customer by e-mail or create them; contact data follows the newest order."""
+    email = data.email.strip().lower()
+    values = {k: v for k, v in data.__dict__.items() if k != "email"}
+    customer = Customer.objects.filter(email=email).first()
+    if customer is None:
+        try:
+            with transaction.atomic():
+                return Customer.objects.create(email=email, **values)
+        except IntegrityError:  # created by a concurrent order in the meantime
+            customer = Customer.objects.get(email=email)
+    changed = [k for k, v in values.items() if v and getattr(customer, k) != v]
+    if changed:
+        for k in changed:
+            setattr(customer, k, values[k])
+        customer.save(update_fields=changed)
+    return customer

@@ -1,0 +1,43 @@
+"""The order confirmation e-mail, with the invoice PDF attached when there is one."""
+
+from kontorhaus.billing.models import Invoice
+from kontorhaus.core import formatting
+from kontorhaus.core.models import CompanyProfile
+from kontorhaus.notifications.models import EmailTemplate
+from kontorhaus.notifications.services import email_enqueue
+from kontorhaus.sales.models import LineKind, SalesOrder
+
+
+def confirmation_context(order: SalesOrder, invoice: Invoice | None) -> dict:
+    language = order.language
+    shop = CompanyProfile.objects.values_list("name", flat=True).first() or CompanyProfile().name
+    return {
+        "shop_name": shop,
+        "order_number": order.number,
+        "customer_name": order.customer_name,
+        "placed_at": formatting.datetime(order.placed_at, language),
+        "lines": [
+            {"name": line.name, "quantity": line.quantity,
+             "gross": formatting.money(line.gross, order.currency, language)}
+            for line in order.lines.all() if line.kind == LineKind.ARTICLE
+        ],
+        "shipping": formatting.money(
+            sum((line.gross for line in order.lines.all() if line.kind == LineKind.SHIPPING), start=0),
+            order.currency, language),
+        "total_gross": formatting.money(order.total_gross, order.currency, language),
+        "invoice_number": invoice.number if invoice else "",
+        "payment_method": order.get_payment_method_display(),
+    }
+
+
+def confirmation_enqueue(*, order: SalesOrder, invoice: Invoice | None) -> None:
+    email_enqueue(
+        template=EmailTemplate.ORDER_CONFIRMATION,
+        to=order.customer_email,
+        language=order.language,
+        context=confirmation_context(order, invoice),
+        attachments=[{"kind": "invoice", "number": invoice.number}] if invoice else [],
+        related_type="sales.salesorder",
+        related_ref=order.number,
+        order_number=order.number,
+    )

@@ -1,0 +1,39 @@
+"""Order cancelled: the order is closed, its reserved stock goes back, an issued invoice is
+cancelled by a credit note, and the customer is told — in one transaction."""
+
+from django.db import transaction
+
+from kontorhaus.billing.selectors import invoice_for_order
+from kontorhaus.billing.services import credit_note_issue_cancellation
+from kontorhaus.billing.states import InvoiceStatus
+from kontorhaus.core import formatting
+from kontorhaus.core.audit import Actor
+from kontorhaus.core.tasks import enqueue_in_transaction
+from kontorhaus.documents.tasks import document_render_task
+from kontorhaus.notifications.models import EmailTemplate
+from kontorhaus.notifications.services import email_enqueue
+from kontorhaus.sales.models import SalesOrder
+from kontorhaus.sales.services import order_cancel as sales_order_cancel
+from kontorhaus.sales.states import SalesOrderStatus
+
+
+@transaction.atomic
+def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
+    already = order.status == SalesOrderStatus.CANCELLED
+    order = sales_order_cancel(order=order, actor=actor, reason=reason)
+    if already:
+        return order
+    invoice = invoice_for_order(order_number=order.number)
+    attachments = []
+    if invoice is not None and invoice.status == InvoiceStatus.ISSUED:
+        note = credit_note_issue_cancellation(invoice=invoice, reason=reason or "Stornierung", actor=actor)
+        enqueue_in_transaction(document_render_task, "credit_note", note.number)
+        attachments.append({"kind": "credit_note", "number": note.number})
+    email_enqueue(
+        template=EmailTemplate.ORDER_CANCELLED, to=order.customer_email, language=order.language,
+        context={"order_number": order.number, "customer_name": order.customer_name, "reason": reason,
+                 "total_gross": formatting.money(order.total_gross, order.currency, order.language)},
+        attachments=attachments, related_type="sales.salesorder", related_ref=order.number,
+        order_number=order.number,
+    )
+    return order

@@ -1,0 +1,175 @@
+"""Order in: a shop's order is stored once, its stock reserved, the invoice issued and the
+confirmation e-mail with the invoice queued — all in one transaction, so a crash leaves
+either all of it or nothing.
+
+Reading order: resolve articles and customer -> place the order (reserves stock) -> record a
+shop payment -> issue the invoice (gapless number, taken last) -> queue the PDF and e-mail ->
+remember the idempotency key.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from kontorhaus.billing.services import InvoiceDraft, PaymentData, invoice_issue, payment_record
+from kontorhaus.billing.states import PaymentSource
+from kontorhaus.catalog.selectors import articles_by_sku
+from kontorhaus.core import clock
+from kontorhaus.core.audit import Actor
+from kontorhaus.core.exceptions import IdempotencyConflict, InvalidInput
+from kontorhaus.core.tasks import enqueue_in_transaction
+from kontorhaus.customers.services import CustomerData, customer_upsert
+from kontorhaus.documents.tasks import document_render_task
+from kontorhaus.sales.models import SalesOrder
+from kontorhaus.sales.selectors import order_find_for_intake
+from kontorhaus.sales.services import OrderPlacement, PlacedLine, order_intake_remember, order_place
+
+from .confirmation import confirmation_enqueue
+
+
+@dataclass(frozen=True)
+class IntakeLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class OrderIntake:
+    """An order as a shop sends it (already shape-checked by the edge)."""
+
+    channel: str
+    external_id: str
+    placed_at: dt.datetime
+    currency: str
+    prices_include_vat: bool
+    customer: dict  # email, name, company, vat_id, phone
+    billing_address: dict  # name, company, street, postal_code, city, country
+    shipping_address: dict | None
+    lines: tuple[IntakeLine, ...]
+    payment_method: str
+    paid: bool = False
+    shipping_method: str = ""
+    shipping_price: Decimal = Decimal("0.00")
+    require_stock: bool = False
+    language: str = "de"
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    client: str
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    order: SalesOrder
+    created: bool
+
+
+def order_intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | None = None) -> IntakeResult:
+    """Store the order once. A repeated request (same idempotency key, or same channel and
+    external id) returns the stored order with created=False; the same key with a different
+    body raises IdempotencyConflict."""
+    existing = _existing(intake, idempotency)
+    if existing is not None:
+        return existing
+    try:
+        return _intake(intake=intake, actor=actor, idempotency=idempotency)
+    except IntegrityError:
+        # A concurrent request with the same key or external id committed first.
+        existing = _existing(intake, idempotency)
+        if existing is None:
+            raise
+        return existing
+
+
+def _existing(intake: OrderIntake, idempotency: IdempotencyKey | None) -> IntakeResult | None:
+    order, stored_hash = order_find_for_intake(
+        client=idempotency.client if idempotency else "", key=idempotency.key if idempotency else "",
+        channel=intake.channel, external_id=intake.external_id,
+    )
+    if order is None:
+        return None
+    if idempotency and stored_hash and stored_hash != idempotency.request_hash:
+        raise IdempotencyConflict(
+            "this Idempotency-Key was used with a different request body",
+            details={"order": order.number},
+        )
+    return IntakeResult(order=order, created=False)
+
+
+@transaction.atomic
+def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | None) -> IntakeResult:
+    articles = articles_by_sku(skus=[line.sku for line in intake.lines])
+    unknown = [i for i, line in enumerate(intake.lines) if line.sku not in articles]
+    if unknown:
+        raise InvalidInput(
+            f"unknown SKU {intake.lines[unknown[0]].sku}",
+            details={"field": f"lines.{unknown[0]}.sku", "skus": [intake.lines[i].sku for i in unknown]},
+        )
+    customer = customer_upsert(data=_customer_data(intake))
+    shipping_address = intake.shipping_address or intake.billing_address
+    order = order_place(
+        placement=OrderPlacement(
+            channel=intake.channel, external_id=intake.external_id, placed_at=intake.placed_at,
+            currency=intake.currency, prices_include_vat=intake.prices_include_vat, customer=customer,
+            customer_snapshot=intake.customer, billing_address=intake.billing_address,
+            shipping_address=shipping_address,
+            lines=tuple(PlacedLine(articles[line.sku], line.quantity, line.unit_price) for line in intake.lines),
+            payment_method=intake.payment_method, shipping_method=intake.shipping_method,
+            shipping_price=intake.shipping_price, prepaid=intake.paid, require_stock=intake.require_stock,
+            language=intake.language,
+        ),
+        actor=actor,
+    )
+    invoice = None
+    if settings.KONTORHAUS["INVOICE_POLICY"] == "at_order":
+        invoice = invoice_issue(draft=invoice_draft(order), actor=actor)
+        enqueue_in_transaction(document_render_task, "invoice", invoice.number)
+    if intake.paid:
+        payment_record(
+            data=PaymentData(order_number=order.number, amount=order.total_gross, currency=order.currency,
+                             method=order.payment_method, source=PaymentSource.SHOP,
+                             external_id=f"{order.channel}:{order.external_id}"),
+            invoice=invoice, actor=actor,
+        )
+    confirmation_enqueue(order=order, invoice=invoice)
+    if idempotency:
+        order_intake_remember(order=order, client=idempotency.client, key=idempotency.key,
+                              request_hash=idempotency.request_hash)
+    return IntakeResult(order=order, created=True)
+
+
+def _customer_data(intake: OrderIntake) -> CustomerData:
+    address = intake.billing_address
+    return CustomerData(
+        email=intake.customer["email"], name=intake.customer.get("name") or address.get("name", ""),
+        company=intake.customer.get("company") or "", vat_id=intake.customer.get("vat_id") or "",
+        phone=intake.customer.get("phone") or "", language=intake.language,
+        street=address.get("street", ""), postal_code=address.get("postal_code", ""),
+        city=address.get("city", ""), country=address.get("country", "DE"),
+    )
+
+
+def invoice_draft(order: SalesOrder) -> InvoiceDraft:
+    lines = order.lines.all()
+    buyer = {**order.billing_address, "email": order.customer_email, "vat_id": order.customer_vat_id,
+             "company": order.billing_address.get("company") or order.customer_company}
+    return InvoiceDraft(
+        order_number=order.number, customer_number=order.customer.number, language=order.language,
+        currency=order.currency, prices_include_vat=order.prices_include_vat, tax_strategy=order.tax_strategy,
+        payment_method=order.payment_method, buyer=buyer, shipping_address=order.shipping_address,
+        lines=tuple(
+            {"position": line.position, "sku": line.sku, "name": line.name, "quantity": line.quantity,
+             "unit_price": line.unit_price, "tax_rate": line.tax_rate, "tax_category": line.tax_category,
+             "net": line.net, "tax": line.tax, "gross": line.gross}
+            for line in lines
+        ),
+        tax_breakdown=tuple(order.tax_breakdown), total_net=order.total_net, total_vat=order.total_vat,
+        total_gross=order.total_gross, delivery_date=clock.local_date(order.placed_at),
+    )

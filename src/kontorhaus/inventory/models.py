@@ -1,0 +1,111 @@
+"""Stock is a ledger (STYLE 15): append-only moves between locations, with on-hand and
+reserved counters per article and stock location kept beside it in the same transaction."""
+
+from django.db import models
+
+from kontorhaus.catalog.models import Article
+from kontorhaus.core import clock
+
+
+class LocationKind(models.TextChoices):
+    STOCK = "stock", "Stock"
+    SUPPLIER = "supplier", "Supplier (virtual)"
+    CUSTOMER = "customer", "Customer (virtual)"
+    LOSS = "loss", "Inventory loss / gain (virtual)"
+    RETURNS = "returns", "Returns (virtual)"
+
+
+class Warehouse(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=100)
+    sellable = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Location(models.Model):
+    code = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=16, choices=LocationKind.choices)
+    warehouse = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StockLevel(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="stock_levels")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "location"], name="uniq_stock_level"),
+            models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
+            models.CheckConstraint(condition=models.Q(reserved__gte=0), name="stock_reserved_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__lte=models.F("on_hand")), name="stock_reserved_within_on_hand"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}@{self.location_id}: {self.on_hand}/{self.reserved}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMoveReason(models.TextChoices):
+    RECEIPT = "receipt", "Goods receipt"
+    ADJUSTMENT = "adjustment", "Stock adjustment"
+    SHIPMENT = "shipment", "Shipped to customer"
+    WRITE_OFF = "write_off", "Write-off"
+    RETURN = "return", "Customer return"
+
+
+class StockMove(models.Model):
+    """Done moves are immutable; a correction is a reverse move."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="stock_moves")
+    from_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="moves_out")
+    to_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="moves_in")
+    quantity = models.PositiveIntegerField()
+    reason = models.CharField(max_length=16, choices=StockMoveReason.choices)
+    reference = models.CharField(max_length=64, blank=True, default="")
+    note = models.CharField(max_length=200, blank=True, default="")
+    actor = models.CharField(max_length=120)
+    occurred_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["article", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="stock_move_quantity_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(from_location=models.F("to_location")), name="stock_move_locations_differ"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.article_id} {self.from_location_id}->{self.to_location_id}"
+
+
+class StockReservation(models.Model):
+    """Stock promised to one order line. Released on cancel, consumed on shipment."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+    order_number = models.CharField(max_length=32, db_index=True)
+    line_position = models.PositiveSmallIntegerField()
+    quantity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="reservation_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.article_id} for {self.order_number}/{self.line_position}"

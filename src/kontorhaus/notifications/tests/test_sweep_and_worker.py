@@ -1,0 +1,80 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from kontorhaus.notifications.models import OutgoingEmail
+from kontorhaus.notifications.services import email_sweep
+from kontorhaus.notifications.states import OutgoingEmailStatus
+
+from .test_services_enqueue import enqueue_confirmation
+
+S = OutgoingEmailStatus
+
+
+def crash_while_sending(email, at):
+    """What a worker killed mid-send leaves behind."""
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=S.SENDING, attempts=1, sending_started_at=at, next_attempt_at=None
+    )
+
+
+@pytest.mark.django_db
+def test_sweep_requeues_a_stale_sending_row(frozen_clock, settings):
+    # given a row left in "sending" by a killed worker, its task already consumed
+    settings.KONTORHAUS = {**settings.KONTORHAUS, "EMAIL_SENDING_LEASE_SECONDS": 300}
+    email = enqueue_confirmation()
+    DBTaskResult.objects.all().delete()
+    crash_while_sending(email, frozen_clock.now)
+    # when the sweep runs within the lease, then it leaves the row alone
+    assert email_sweep() == 0
+    # when the sweep runs after the lease
+    frozen_clock.advance(seconds=301)
+    assert email_sweep() == 1
+    # then the row is queued again with a new task
+    email.refresh_from_db()
+    assert email.status == S.QUEUED
+    assert email.next_attempt_at == frozen_clock.now
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [str(email.public_id)]
+
+
+@pytest.mark.django_db
+def test_sweep_fails_a_stale_row_without_attempts_left(frozen_clock, settings):
+    # given a stale "sending" row that used its last attempt
+    settings.KONTORHAUS = {**settings.KONTORHAUS, "EMAIL_MAX_ATTEMPTS": 1}
+    email = enqueue_confirmation()
+    crash_while_sending(email, frozen_clock.now - dt.timedelta(hours=1))
+    # when the sweep runs, then the row is failed
+    email_sweep()
+    email.refresh_from_db()
+    assert email.status == S.FAILED
+
+
+@pytest.mark.django_db
+def test_sweep_reenqueues_overdue_queued_rows_once_a_minute(frozen_clock):
+    # given a queued row whose task was lost
+    enqueue_confirmation()
+    DBTaskResult.objects.all().delete()
+    # when the sweep runs before the grace minute, nothing happens
+    assert email_sweep() == 0
+    # when it runs later, one task is enqueued, and not again right after
+    frozen_clock.advance(minutes=2)
+    assert email_sweep() == 1
+    assert email_sweep() == 0
+    assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_batch_sends_queued_email_and_sweeps(invoice_source, locmem_email):
+    # given one freshly queued e-mail and one left in "sending" by a crash long ago
+    fresh = enqueue_confirmation()
+    stale = enqueue_confirmation()
+    DBTaskResult.objects.filter(args_kwargs__args=[str(stale.public_id)]).delete()
+    crash_while_sending(stale, fresh.created_at - dt.timedelta(hours=1))
+    # when the worker runs in batch mode
+    call_command("kontorhaus_worker", "--batch")
+    # then both are sent, each once
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {S.SENT}
+    assert len(mail.outbox) == 2

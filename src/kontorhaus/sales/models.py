@@ -1,0 +1,110 @@
+from django.db import models
+
+from kontorhaus.catalog.models import Article
+from kontorhaus.core import clock
+from kontorhaus.customers.models import Customer
+
+from .states import FulfillmentState, PaymentMethod, PaymentState, SalesOrderStatus
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class SalesOrder(models.Model):
+    number = models.CharField(max_length=32, unique=True)
+    channel = models.CharField(max_length=32)
+    external_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=SalesOrderStatus.choices, default=SalesOrderStatus.OPEN)
+    payment_state = models.CharField(max_length=24, choices=PaymentState.choices, default=PaymentState.UNPAID)
+    fulfillment_state = models.CharField(
+        max_length=24, choices=FulfillmentState.choices, default=FulfillmentState.UNFULFILLED
+    )
+    placed_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=clock.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="de")
+    currency = models.CharField(max_length=3, default="EUR")
+    prices_include_vat = models.BooleanField(default=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    # Copied at intake (STYLE 13): the order stays what the customer saw.
+    customer_email = models.EmailField()
+    customer_name = models.CharField(max_length=200)
+    customer_company = models.CharField(max_length=200, blank=True, default="")
+    customer_vat_id = models.CharField(max_length=32, blank=True, default="")
+    customer_phone = models.CharField(max_length=40, blank=True, default="")
+    billing_address = models.JSONField()
+    shipping_address = models.JSONField()
+    shipping_method = models.CharField(max_length=32, blank=True, default="")
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    tax_strategy = models.CharField(max_length=16)
+    total_net = models.DecimalField(**MONEY)
+    total_vat = models.DecimalField(**MONEY)
+    total_gross = models.DecimalField(**MONEY)
+    tax_breakdown = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="uniq_order_channel_external_id"),
+            models.CheckConstraint(condition=models.Q(status__in=SalesOrderStatus.values), name="order_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["-placed_at", "-id"], name="order_placed_idx"),
+            models.Index(fields=["payment_state", "-placed_at"], name="order_payment_idx"),
+            models.Index(fields=["fulfillment_state", "-placed_at"], name="order_fulfillment_idx"),
+            models.Index(fields=["customer_email"], name="order_email_idx"),
+            models.Index(fields=["external_id"], name="order_external_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LineKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    SHIPPING = "shipping", "Shipping"
+
+
+class SalesOrderLine(models.Model):
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=LineKind.choices, default=LineKind.ARTICLE)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT)
+    sku = models.CharField(max_length=64, blank=True, default="")
+    name = models.CharField(max_length=200)
+    article_kind = models.CharField(max_length=16, blank=True, default="")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    tax_category = models.CharField(max_length=4)
+    net = models.DecimalField(**MONEY)
+    tax = models.DecimalField(**MONEY)
+    gross = models.DecimalField(**MONEY)
+    reserved_quantity = models.PositiveIntegerField(default=0)
+    backordered_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="uniq_order_line_position"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.position} {self.quantity} x {self.sku}"
+
+
+class IntakeRequest(models.Model):
+    """An API idempotency record, written in the same transaction as the order it describes."""
+
+    client = models.CharField(max_length=120)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="uniq_intake_client_key")]
+
+    def __str__(self) -> str:
+        return f"{self.client}:{self.key}"

@@ -1,0 +1,183 @@
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from kontorhaus.catalog.models import Article
+from kontorhaus.core import clock, vat
+from kontorhaus.core.audit import Actor, AuditAction, record
+from kontorhaus.core.exceptions import InvalidInput
+from kontorhaus.core.models import NumberKind
+from kontorhaus.core.numbering import next_number
+from kontorhaus.core.statemachine import transition
+from kontorhaus.core.vat_rules import rate_for, shipping_rate
+from kontorhaus.customers.models import Customer
+from kontorhaus.inventory.services import ReservationRequest, stock_release, stock_reserve
+
+from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
+from .progress import derive_fulfillment_state, derive_payment_state
+from .states import TRANSITIONS, PaymentMethod, SalesOrderStatus
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    article: Article
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class OrderPlacement:
+    """Everything an order is made of, already resolved (articles, customer) by the caller."""
+
+    channel: str
+    external_id: str
+    placed_at: dt.datetime
+    currency: str
+    prices_include_vat: bool
+    customer: Customer
+    billing_address: dict
+    shipping_address: dict
+    lines: tuple[PlacedLine, ...]
+    payment_method: str
+    shipping_method: str = ""
+    shipping_price: Decimal = Decimal("0.00")
+    prepaid: bool = False
+    require_stock: bool = False
+    language: str = "de"
+    customer_snapshot: dict = field(default_factory=dict)
+
+
+def _validate(placement: OrderPlacement) -> None:
+    if not placement.lines:
+        raise InvalidInput("an order needs at least one line", details={"field": "lines"})
+    for index, line in enumerate(placement.lines):
+        if line.quantity <= 0:
+            raise InvalidInput("quantity must be positive", details={"field": f"lines.{index}.quantity"})
+        if line.unit_price < 0:
+            raise InvalidInput("price must not be negative", details={"field": f"lines.{index}.unit_price"})
+    if placement.shipping_price < 0:
+        raise InvalidInput("shipping price must not be negative", details={"field": "shipping.price"})
+    if placement.payment_method not in PaymentMethod.values:
+        raise InvalidInput("unknown payment method", details={"field": "payment.method"})
+
+
+def _taxable_lines(placement: OrderPlacement) -> list[vat.TaxableLine]:
+    country = placement.shipping_address.get("country", "DE")
+    taxable = [
+        vat.TaxableLine(Decimal(line.quantity), line.unit_price,
+                        rate_for(vat_class=line.article.vat_class, destination_country=country))
+        for line in placement.lines
+    ]
+    if placement.shipping_price or placement.shipping_method:
+        rate = shipping_rate(destination_country=country)
+        taxable.append(vat.TaxableLine(Decimal(1), placement.shipping_price, rate))
+    return taxable
+
+
+def _order_lines(
+    order: SalesOrder, placement: OrderPlacement, taxes: vat.DocumentTaxes, taxable: list[vat.TaxableLine]
+) -> list[SalesOrderLine]:
+    lines = []
+    for position, (amounts, rate) in enumerate(zip(taxes.lines, taxable, strict=True), start=1):
+        common = {
+            "order": order, "position": position, "tax_rate": rate.tax.rate, "tax_category": rate.tax.category,
+            "net": amounts.net, "tax": amounts.tax, "gross": amounts.gross, "unit_price": rate.unit_price,
+        }
+        if position <= len(placement.lines):
+            placed = placement.lines[position - 1]
+            lines.append(SalesOrderLine(
+                kind=LineKind.ARTICLE, article=placed.article, sku=placed.article.sku, name=placed.article.name,
+                article_kind=placed.article.kind, quantity=placed.quantity, **common,
+            ))
+        else:
+            lines.append(SalesOrderLine(kind=LineKind.SHIPPING, name=placement.shipping_method or "Versand",
+                                        quantity=1, **common))
+    return lines
+
+
+def _tax_breakdown(taxes: vat.DocumentTaxes) -> list[dict]:
+    return [
+        {"rate": str(b.tax.rate), "category": str(b.tax.category), "net": str(b.net), "tax": str(b.amount),
+         "gross": str(b.gross), "rounding_difference": str(b.rounding_difference)}
+        for b in taxes.buckets
+    ]
+
+
+@transaction.atomic
+def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
+    """Store a new order with its lines and reserve its stock. With `require_stock` an order
+    that cannot be fully reserved is refused (InsufficientStock) and nothing is stored."""
+    _validate(placement)
+    strategy = vat.Strategy.GROSS_BASED if placement.prices_include_vat else vat.Strategy.NET_BASED
+    taxable = _taxable_lines(placement)
+    taxes = vat.compute(taxable, strategy=strategy, currency=placement.currency)
+    paid = taxes.total_gross if placement.prepaid else Decimal(0)
+    snapshot = placement.customer_snapshot
+    order = SalesOrder(
+        number=next_number(kind=NumberKind.SALES_ORDER, on=clock.today()),
+        channel=placement.channel, external_id=placement.external_id, placed_at=placement.placed_at,
+        language=placement.language, currency=placement.currency, prices_include_vat=placement.prices_include_vat,
+        customer=placement.customer, customer_email=snapshot.get("email", placement.customer.email),
+        customer_name=snapshot.get("name", placement.customer.name),
+        customer_company=snapshot.get("company") or "", customer_vat_id=snapshot.get("vat_id") or "",
+        customer_phone=snapshot.get("phone") or "",
+        billing_address=placement.billing_address, shipping_address=placement.shipping_address,
+        shipping_method=placement.shipping_method, payment_method=placement.payment_method,
+        tax_strategy=strategy, total_net=taxes.total_net, total_vat=taxes.total_tax, total_gross=taxes.total_gross,
+        tax_breakdown=_tax_breakdown(taxes),
+        payment_state=derive_payment_state(total=taxes.total_gross, paid=paid, refunded=Decimal(0)),
+        fulfillment_state=derive_fulfillment_state(shipped_by_line=()),
+    )
+    lines = _order_lines(order, placement, taxes, taxable)
+    requests = [
+        ReservationRequest(article=line.article, quantity=line.quantity, line_position=line.position)
+        for line in lines if line.article is not None and line.article.is_stocked
+    ]
+    results = stock_reserve(requests=requests, order_number=order.number,
+                            require_all=placement.require_stock, actor=actor) if requests else []
+    order.save(force_insert=True)
+    by_position = {r.line_position: r for r in results}
+    for line in lines:
+        if line.position in by_position:
+            line.reserved_quantity = by_position[line.position].reserved
+            line.backordered_quantity = by_position[line.position].backordered
+    SalesOrderLine.objects.bulk_create(lines)
+    order._prefetched_objects_cache = {"lines": lines}  # callers read the lines without a query
+    record(action=AuditAction.SALES_ORDER_PLACED, obj=order, actor=actor, order_number=order.number,
+           data={"channel": order.channel, "external_id": order.external_id, "total_gross": str(order.total_gross)})
+    return order
+
+
+@transaction.atomic
+def order_intake_remember(*, order: SalesOrder, client: str, key: str, request_hash: str) -> IntakeRequest:
+    return IntakeRequest.objects.create(order=order, client=client, key=key, request_hash=request_hash)
+
+
+@transaction.atomic
+def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
+    """Cancel an open order and give its reserved stock back. Cancelling twice is a no-op."""
+    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status == SalesOrderStatus.CANCELLED:
+        return order
+    fields = transition(order, to=SalesOrderStatus.CANCELLED, table=TRANSITIONS,
+                        action=AuditAction.SALES_ORDER_CANCELLED, actor=actor, order_number=order.number,
+                        data={"reason": reason})
+    order.save(update_fields=fields)
+    stock_release(order_number=order.number, actor=actor)
+    SalesOrderLine.objects.filter(order=order).update(reserved_quantity=0, backordered_quantity=0)
+    return order
+
+
+@transaction.atomic
+def order_payment_state_refresh(*, order: SalesOrder, paid: Decimal, refunded: Decimal, actor: Actor) -> SalesOrder:
+    """Recompute the payment view from the order's payments (summed by billing)."""
+    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    state = derive_payment_state(total=order.total_gross, paid=paid, refunded=refunded)
+    if state != order.payment_state:
+        record(action=AuditAction.SALES_ORDER_PAYMENT_STATE_CHANGED, obj=order, actor=actor,
+               order_number=order.number, data={"from": order.payment_state, "to": state})
+        order.payment_state = state
+        order.save(update_fields=["payment_state"])
+    return order
