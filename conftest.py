@@ -26,7 +26,7 @@ from django.test import Client
 
 from kontorhaus.api.services import api_token_create
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("KONTORHAUS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -74,6 +74,7 @@ def _skip_for_environment(reason: str) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # SQLite's test database is a file in var/ (threads of transaction=True tests share it).
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
     test_name = _db().get("TEST", {}).get("NAME")
     if _engine() == "sqlite3" and test_name:
         Path(test_name).parent.mkdir(parents=True, exist_ok=True)

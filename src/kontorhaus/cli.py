@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run the task worker (e-mail, documents, webhooks)")
     worker.add_argument("--interval", help="seconds between polls of the task queue")
-    worker.add_argument("--batch", nargs="?", const=True, help="passed on to the kontorhaus_worker command")
+    worker.add_argument("--batch", action="store_true", help="run every task that is ready, then exit")
 
     sub.add_parser("migrate", help="create or update the database tables")
 
@@ -99,10 +99,8 @@ def _run_worker(args: argparse.Namespace) -> int:
     argv = []
     if args.interval is not None:
         argv += ["--interval", str(args.interval)]
-    if args.batch is True:
+    if args.batch:
         argv.append("--batch")
-    elif args.batch is not None:
-        argv += ["--batch", str(args.batch)]
     call_command("kontorhaus_worker", *argv)
     return 0
 

@@ -40,9 +40,7 @@ class Formatter:
     def date(self, value: str | None) -> str:
         if not value:
             return ""
-        return format_date(
-            dt.date.fromisoformat(value), format=DATE_FORMATS[self.language], locale=self.locale
-        )
+        return format_date(dt.date.fromisoformat(value), format=DATE_FORMATS[self.language], locale=self.locale)
 
     def country(self, code: str) -> str:
         return Locale.parse(self.locale).territories.get(code.upper(), code)
@@ -97,12 +95,8 @@ def print_data(snapshot: dict[str, Any]) -> dict[str, Any]:
         "address": address_lines(snapshot.get("buyer"), fmt, home),
         "shipping_address": address_lines(snapshot.get("shipping_address"), fmt, home),
         "meta": _meta(snapshot, fmt, labels),
-        "intro": labels["refers_to"].format(number=snapshot["refers_to"])
-        if snapshot.get("refers_to")
-        else "",
-        "lines": [
-            _line(line, fmt, gross=bool(snapshot.get("prices_include_vat"))) for line in snapshot["lines"]
-        ],
+        "intro": labels["refers_to"].format(number=snapshot["refers_to"]) if snapshot.get("refers_to") else "",
+        "lines": [_line(line, fmt, gross=bool(snapshot.get("prices_include_vat"))) for line in snapshot["lines"]],
         "totals": _totals(snapshot, fmt, labels),
         "grand_total": [labels["total_gross"], fmt.money(snapshot["total_gross"])],
         "remarks": _remarks(snapshot, fmt, labels),

@@ -25,9 +25,7 @@ class OutgoingEmail(models.Model):
     related_type = models.CharField(max_length=48, blank=True, default="")
     related_ref = models.CharField(max_length=64, blank=True, default="")
     order_number = models.CharField(max_length=32, blank=True, default="", db_index=True)
-    status = models.CharField(
-        max_length=16, choices=OutgoingEmailStatus.choices, default=OutgoingEmailStatus.QUEUED
-    )
+    status = models.CharField(max_length=16, choices=OutgoingEmailStatus.choices, default=OutgoingEmailStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     message_id = models.CharField(max_length=255)

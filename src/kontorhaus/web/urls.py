@@ -1,4 +1,5 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +7,17 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orders/", views.order_list_view, name="order_list"),
+    path("orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("invoices/<str:number>.pdf", views.invoice_pdf, name="invoice_pdf"),
+    path("credit-notes/<str:number>.pdf", views.credit_note_pdf, name="credit_note_pdf"),
+    path("articles/", views.article_list_view, name="article_list"),
+    path("articles/new/", views.article_create_view, name="article_create"),
+    path("articles/<str:sku>/edit/", views.article_edit, name="article_edit"),
+    path("customers/", views.customer_list_view, name="customer_list"),
+    path("customers/<str:number>/", views.customer_detail, name="customer_detail"),
 ]

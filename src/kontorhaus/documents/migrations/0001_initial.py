@@ -14,9 +14,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("kind", models.CharField(max_length=32)),
                 ("number", models.CharField(max_length=32)),
@@ -27,9 +25,7 @@ class Migration(migrations.Migration):
                 ("created_at", models.DateTimeField()),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("kind", "number"), name="uniq_document_kind_number")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("kind", "number"), name="uniq_document_kind_number")],
             },
         ),
     ]

@@ -74,9 +74,7 @@ def invoice_snapshot(*, lines: int = 1, kind: str = "invoice", **overrides: Any)
         "buyer": dict(BUYER),
         "shipping_address": None,
         "lines": items,
-        "tax_buckets": [
-            {"rate": "19.00", "category": "S", "net": str(net), "tax": str(tax), "gross": str(gross)}
-        ],
+        "tax_buckets": [{"rate": "19.00", "category": "S", "net": str(net), "tax": str(tax), "gross": str(gross)}],
         "total_net": str(net),
         "total_tax": str(tax),
         "total_gross": str(gross),

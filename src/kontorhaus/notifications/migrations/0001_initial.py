@@ -16,9 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 (
@@ -63,9 +61,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["created_at", "id"],
-                "indexes": [
-                    models.Index(fields=["status", "next_attempt_at"], name="notif_email_status_due")
-                ],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="notif_email_status_due")],
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(("status__in", ["queued", "sending", "sent", "failed"])),

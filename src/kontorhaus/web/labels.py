@@ -1,0 +1,118 @@
+"""Words for the codes the domains store: states, audit actions, article kinds.
+
+The domain enums carry English labels for the admin; the back office shows these
+translated ones. A code without a label here is shown as it is.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from kontorhaus.billing.states import InvoiceStatus
+from kontorhaus.catalog.models import ArticleKind, VatClass
+from kontorhaus.core.audit import AuditAction
+from kontorhaus.notifications.models import EmailTemplate
+from kontorhaus.notifications.states import OutgoingEmailStatus
+from kontorhaus.sales.states import FulfillmentState, PaymentMethod, PaymentState, SalesOrderStatus
+
+ORDER_STATUS = {
+    SalesOrderStatus.OPEN: _("Open"),
+    SalesOrderStatus.COMPLETED: _("Completed"),
+    SalesOrderStatus.CANCELLED: _("Cancelled"),
+}
+
+PAYMENT_STATE = {
+    PaymentState.UNPAID: _("Unpaid"),
+    PaymentState.PARTIALLY_PAID: _("Partially paid"),
+    PaymentState.PAID: _("Paid"),
+    PaymentState.OVERPAID: _("Overpaid"),
+    PaymentState.PARTIALLY_REFUNDED: _("Partially refunded"),
+    PaymentState.REFUNDED: _("Refunded"),
+}
+
+FULFILLMENT_STATE = {
+    FulfillmentState.UNFULFILLED: _("Unfulfilled"),
+    FulfillmentState.RELEASED: _("Released"),
+    FulfillmentState.PICKING: _("Picking"),
+    FulfillmentState.PACKED: _("Packed"),
+    FulfillmentState.PARTIALLY_SHIPPED: _("Partially shipped"),
+    FulfillmentState.SHIPPED: _("Shipped"),
+    FulfillmentState.DELIVERED: _("Delivered"),
+    FulfillmentState.RETURNED: _("Returned"),
+}
+
+INVOICE_STATUS = {
+    InvoiceStatus.ISSUED: _("Issued"),
+    InvoiceStatus.CANCELLED: _("Cancelled by credit note"),
+}
+
+EMAIL_STATUS = {
+    OutgoingEmailStatus.QUEUED: _("Queued"),
+    OutgoingEmailStatus.SENDING: _("Sending"),
+    OutgoingEmailStatus.SENT: _("Sent"),
+    OutgoingEmailStatus.FAILED: _("Failed"),
+}
+
+EMAIL_TEMPLATE = {
+    EmailTemplate.ORDER_CONFIRMATION: _("Order confirmation"),
+    EmailTemplate.ORDER_CANCELLED: _("Order cancelled"),
+}
+
+PAYMENT_METHOD = {
+    PaymentMethod.PREPAYMENT: _("Prepayment"),
+    PaymentMethod.INVOICE: _("Invoice (purchase on account)"),
+    PaymentMethod.PAYPAL: _("PayPal"),
+    PaymentMethod.CARD: _("Card"),
+    PaymentMethod.COD: _("Cash on delivery"),
+}
+
+ARTICLE_KIND = {
+    ArticleKind.PHYSICAL: _("Physical"),
+    ArticleKind.DIGITAL: _("Digital"),
+    ArticleKind.SERVICE: _("Service"),
+}
+
+VAT_CLASS = {
+    VatClass.STANDARD: _("Standard rate"),
+    VatClass.REDUCED: _("Reduced rate"),
+}
+
+AUDIT_ACTION = {
+    AuditAction.SALES_ORDER_PLACED: _("Order placed"),
+    AuditAction.SALES_ORDER_CANCELLED: _("Order cancelled"),
+    AuditAction.SALES_ORDER_COMPLETED: _("Order completed"),
+    AuditAction.SALES_ORDER_PAYMENT_STATE_CHANGED: _("Payment state changed"),
+    AuditAction.INVENTORY_STOCK_RESERVED: _("Stock reserved"),
+    AuditAction.INVENTORY_STOCK_BACKORDERED: _("Stock backordered"),
+    AuditAction.INVENTORY_RESERVATION_RELEASED: _("Reservation released"),
+    AuditAction.INVENTORY_STOCK_ADJUSTED: _("Stock adjusted"),
+    AuditAction.BILLING_INVOICE_ISSUED: _("Invoice issued"),
+    AuditAction.BILLING_INVOICE_CANCELLED: _("Invoice cancelled"),
+    AuditAction.BILLING_CREDIT_NOTE_ISSUED: _("Credit note issued"),
+    AuditAction.BILLING_PAYMENT_RECORDED: _("Payment recorded"),
+    AuditAction.NOTIFICATIONS_EMAIL_QUEUED: _("E-mail queued"),
+    AuditAction.NOTIFICATIONS_EMAIL_SENT: _("E-mail sent"),
+    AuditAction.NOTIFICATIONS_EMAIL_FAILED: _("E-mail failed"),
+    AuditAction.DOCUMENTS_DOCUMENT_RENDERED: _("Document rendered"),
+    AuditAction.CATALOG_ARTICLE_CREATED: _("Article created"),
+    AuditAction.CATALOG_ARTICLE_UPDATED: _("Article updated"),
+}
+
+_ALL = {
+    "order_status": ORDER_STATUS,
+    "payment_state": PAYMENT_STATE,
+    "fulfillment_state": FULFILLMENT_STATE,
+    "invoice_status": INVOICE_STATUS,
+    "email_status": EMAIL_STATUS,
+    "email_template": EMAIL_TEMPLATE,
+    "payment_method": PAYMENT_METHOD,
+    "article_kind": ARTICLE_KIND,
+    "vat_class": VAT_CLASS,
+    "audit_action": AUDIT_ACTION,
+}
+
+
+def label(group: str, code: str) -> str:
+    return str(_ALL.get(group, {}).get(code, code))
+
+
+def choices(group: str) -> list[tuple[str, str]]:
+    return [(str(code), text) for code, text in _ALL[group].items()]
