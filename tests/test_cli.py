@@ -1,8 +1,12 @@
 """The `kontorhaus` command as a user runs it: real processes on a throwaway SQLite database."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -109,3 +113,45 @@ def test_unmigrated_database_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "migrate" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_serve_answers_and_stops_cleanly_on_sigterm(var):
+    # given
+    port = _free_port()
+    server = subprocess.Popen(
+        [*KONTORHAUS, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
+        env=_env(var), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        # when
+        status = _wait_for(f"http://127.0.0.1:{port}/admin/login/", timeout=30)
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+    # then
+    assert status == 200
+    assert server.returncode == 0, output
+    assert f"http://127.0.0.1:{port}/" in output

@@ -234,8 +234,9 @@ class _Supervisor:
         self.stop_all()
         if failed:
             name, code = failed
-            print(f"kontorhaus: {name} exited with code {code}; stopped the rest.", file=sys.stderr)
-            return code or 1
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+            print(f"kontorhaus: the {name} {how}; stopped the rest.", file=sys.stderr)
+            return 128 - code if code < 0 else (code or 1)
         return 0
 
     def stop_all(self) -> None:

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from kontorhaus.catalog.models import Article
 from kontorhaus.catalog.selectors import article_get, article_list
@@ -46,7 +46,7 @@ def article_out_without_stock(article: Article) -> dict:
 
 @router.post("/articles", response={201: ArticleOut})
 def article_create_endpoint(request: HttpRequest, body: ArticleCreateIn):
-    return 201, article_out(article_create(sku=body.sku, data=_data(body), actor=_actor(request)))
+    return Status(201, article_out(article_create(sku=body.sku, data=_data(body), actor=_actor(request))))
 
 
 @router.get("/articles/{sku}", response=ArticleOut)
@@ -63,5 +63,5 @@ def article_update_endpoint(request: HttpRequest, sku: str, body: ArticleIn):
 def stock_adjustment_create(request: HttpRequest, sku: str, body: StockAdjustmentIn):
     move = stock_adjust(article=article_get(sku=sku), delta=body.quantity, reason=body.reason, note=body.note,
                         actor=_actor(request))
-    return 201, {"sku": sku, "quantity": move.quantity, "direction": "in" if body.quantity > 0 else "out",
-                 "reason": move.reason, "note": move.note, "occurred_at": move.occurred_at.isoformat()}
+    return Status(201, {"sku": sku, "quantity": move.quantity, "direction": "in" if body.quantity > 0 else "out",
+                 "reason": move.reason, "note": move.note, "occurred_at": move.occurred_at.isoformat()})

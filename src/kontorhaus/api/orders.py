@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import InvalidInput
@@ -28,7 +28,7 @@ def order_create(request: HttpRequest, body: OrderIn, idempotency_key: str = Hea
         raise InvalidInput("Idempotency-Key is too long (max 200)", details={"field": "Idempotency-Key"})
     key = IdempotencyKey(request.auth.name, idempotency_key, request_hash(body)) if idempotency_key else None
     result = order_intake(intake=intake_from_schema(body), actor=actor_of(request), idempotency=key)
-    return (201 if result.created else 200), order_out(result.order)
+    return Status(201 if result.created else 200, order_out(result.order))
 
 
 @router.get("/orders/{number}", response=OrderOut)

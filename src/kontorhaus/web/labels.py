@@ -6,7 +6,7 @@ translated ones. A code without a label here is shown as it is.
 
 from django.utils.translation import gettext_lazy as _
 
-from kontorhaus.billing.states import InvoiceStatus
+from kontorhaus.billing.states import InvoiceStatus, PaymentSource
 from kontorhaus.catalog.models import ArticleKind, VatClass
 from kontorhaus.core.audit import AuditAction
 from kontorhaus.notifications.models import EmailTemplate
@@ -64,6 +64,14 @@ PAYMENT_METHOD = {
     PaymentMethod.COD: _("Cash on delivery"),
 }
 
+PAYMENT_SOURCE = {
+    PaymentSource.SHOP: _("Paid in the shop"),
+    PaymentSource.MANUAL: _("Entered by hand"),
+    PaymentSource.API: _("API"),
+    PaymentSource.PSP: _("Payment provider"),
+    PaymentSource.BANK: _("Bank statement"),
+}
+
 ARTICLE_KIND = {
     ArticleKind.PHYSICAL: _("Physical"),
     ArticleKind.DIGITAL: _("Digital"),
@@ -104,6 +112,7 @@ _ALL = {
     "email_status": EMAIL_STATUS,
     "email_template": EMAIL_TEMPLATE,
     "payment_method": PAYMENT_METHOD,
+    "payment_source": PAYMENT_SOURCE,
     "article_kind": ARTICLE_KIND,
     "vat_class": VAT_CLASS,
     "audit_action": AUDIT_ACTION,

@@ -130,7 +130,7 @@ def article_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def article_create_view(request: HttpRequest) -> HttpResponse:
-    form = ArticleForm(request.POST or None)
+    form = ArticleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             article = article_create(sku=form.cleaned_data["sku"], data=form.to_data(), actor=_actor(request))
@@ -149,7 +149,7 @@ def article_edit(request: HttpRequest, sku: str) -> HttpResponse:
         article = article_get(sku=sku)
     except NotFound:
         raise Http404(sku)
-    form = ArticleForm(request.POST or None, article=article)
+    form = ArticleForm(request.POST if request.method == "POST" else None, article=article)
     if request.method == "POST" and form.is_valid():
         try:
             article_update(article=article, data=form.to_data(), actor=_actor(request))

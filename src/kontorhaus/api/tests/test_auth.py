@@ -153,3 +153,19 @@ def test_last_use_is_written_at_most_once_a_minute(frozen_clock):
 def test_api_client_fixture_sends_the_bearer_token(api_client, api_token):
     assert api_client.defaults["HTTP_AUTHORIZATION"] == f"Bearer {api_token}"
     assert _authenticate(api_token) is not None
+
+
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer kh_wrong", "Basic dXNlcjpwYXNz", "revoked"])
+def test_api_refuses_requests_without_a_valid_token_with_401(client, header):
+    # given
+    token, plaintext = api_token_create(name="shop")
+    if header == "revoked":
+        api_token_revoke(token=token)
+        header = f"Bearer {plaintext}"
+    headers = {"HTTP_AUTHORIZATION": header} if header else {}
+
+    # when
+    response = client.post("/api/v1/orders", "{}", content_type="application/json", **headers)
+
+    # then
+    assert response.status_code == 401
