@@ -39,8 +39,13 @@ class _Handler(socketserver.StreamRequestHandler):
                 rcpt_to.append(arg)
                 self.reply("250 OK")
             elif verb == "DATA":
+                if self.server.hold is not None:  # a slow server: lets a test kill the client mid-send
+                    self.server.hold.wait()
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
-                self.server.mailbox.messages.append(Received(mail_from, rcpt_to, self._read_data()))
+                data = self._read_data()
+                if data is None:  # the client went away before finishing: nothing was accepted
+                    return
+                self.server.mailbox.messages.append(Received(mail_from, rcpt_to, data))
                 self.reply("250 OK queued")
             elif verb == "QUIT":
                 self.reply("221 Bye")
@@ -48,9 +53,11 @@ class _Handler(socketserver.StreamRequestHandler):
             else:  # RSET, NOOP, ...
                 self.reply("250 OK")
 
-    def _read_data(self) -> bytes:
+    def _read_data(self) -> bytes | None:
         lines = []
-        while (line := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
+        while (line := self.rfile.readline()) not in (b".\r\n", b".\n"):
+            if not line:
+                return None
             lines.append(line[1:] if line.startswith(b"..") else line)
         return b"".join(lines)
 
@@ -61,8 +68,10 @@ class _Server(socketserver.ThreadingTCPServer):
     address_family = socket.AF_INET
 
 
-def start_smtp_server() -> tuple[_Server, Mailbox]:
+def start_smtp_server(*, hold: threading.Event | None = None) -> tuple[_Server, Mailbox]:
+    """`hold`: while the event is unset, the server keeps clients waiting before DATA."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.mailbox = Mailbox()
+    server.hold = hold
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.mailbox
