@@ -7,6 +7,7 @@ from kontorhaus.catalog.models import Article
 from kontorhaus.catalog.selectors import article_get, article_list
 from kontorhaus.catalog.services import ArticleData, article_create, article_update
 from kontorhaus.core.audit import Actor
+from kontorhaus.core.money import plain
 from kontorhaus.inventory.selectors import stock_availability
 from kontorhaus.inventory.services import stock_adjust
 
@@ -40,7 +41,7 @@ def article_index(request: HttpRequest, search: str = "", kind: str = ""):
 
 def article_out_without_stock(article: Article) -> dict:
     return {"sku": article.sku, "name": article.name, "kind": article.kind, "vat_class": article.vat_class,
-            "gtin": article.gtin, "price_gross": article.price_gross, "weight_grams": article.weight_grams,
+            "gtin": article.gtin, "price_gross": plain(article.price_gross), "weight_grams": article.weight_grams,
             "active": article.active}
 
 

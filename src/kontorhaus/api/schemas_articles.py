@@ -1,4 +1,3 @@
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
@@ -27,7 +26,7 @@ class ArticleOut(Schema):
     kind: str
     vat_class: str
     gtin: str
-    price_gross: Decimal
+    price_gross: str
     weight_grams: int
     active: bool
     on_hand: int

@@ -127,7 +127,7 @@ def _stock(article: DemoArticle, *, orders: int, total_popularity: int) -> int:
     if article.stock == "zero":
         return 0
     if article.stock == "low":
-        return max(2, math.floor(demand / 4))
+        return max(2, math.floor(demand * 0.6))  # sells out somewhere along the history
     return math.ceil(demand * 1.6) + 8
 
 

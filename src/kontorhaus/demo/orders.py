@@ -147,7 +147,7 @@ def _external_ids(rng: random.Random, count: int) -> list[str]:
 
 def _later(rng: random.Random, start: dt.datetime, now: dt.datetime, *, hours: tuple[float, float]) -> dt.datetime:
     """A moment some hours after `start`, but before now."""
-    moment = start + dt.timedelta(hours=rng.uniform(*hours))
+    moment = start + dt.timedelta(seconds=round(rng.uniform(*hours) * 3600))
     latest = now - dt.timedelta(minutes=1)
     return moment if moment < latest else start + (now - start) / 2
 
