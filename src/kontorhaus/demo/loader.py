@@ -1,6 +1,8 @@
-"""`demo_load`: the company, a back-office user, the catalog with stock, customers and a few
-months of orders — all in one transaction, so a failed load leaves nothing behind and
-`kontorhaus demo --if-empty` simply tries again next time.
+"""`demo_load`: a back-office user, the catalog with stock, customers and a few
+months of orders — all in one transaction (the caller's, when it has one), so a failed load
+leaves nothing behind and `kontorhaus demo --if-empty` simply tries again next time. The
+company profile is core's table: the `kontorhaus_demo` command writes `DEMO_COMPANY` into it in
+the same transaction.
 
 Deterministic for a seed: the same seed gives the same articles, customers and orders (their
 dates are relative to the day of loading). E-mails go to example.com addresses and stay queued
@@ -12,20 +14,18 @@ import math
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from kontorhaus.api.services import api_token_create
 from kontorhaus.catalog.models import Article
 from kontorhaus.catalog.selectors import article_list, articles_by_sku
 from kontorhaus.catalog.services import ArticleData, article_create
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import InvalidInput
-from kontorhaus.core.models import CompanyProfile
 from kontorhaus.customers.selectors import customer_list
 from kontorhaus.customers.services import CustomerData, customer_upsert
 from kontorhaus.inventory.services import stock_adjust
@@ -35,13 +35,11 @@ from kontorhaus.sales.models import SalesOrder, SalesOrderLine
 from kontorhaus.sales.selectors import OrderFilter, order_list
 
 from .catalog import DemoArticle, demo_articles, gtin_for
-from .checkdigits import iban_de, vat_id_de
 from .orders import HISTORY_DAYS, Shop, order_plans, order_plans_replay
 from .people import DemoCustomer, demo_customer
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"  # noqa: S105 -- the documented demo login
-DEMO_TOKEN_NAME = "demo"  # noqa: S105 -- a name, not a secret
 CATALOG = Actor("user", DEMO_USER)
 BUSINESS_SHARE = 0.15
 AVERAGE_UNITS_PER_ORDER = 2.6
@@ -66,8 +64,6 @@ class DemoSummary:
     emails_queued: int
     tasks_queued: int
     seconds: float
-    api_token: str = ""
-    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.articles.items()))
@@ -81,11 +77,9 @@ class DemoSummary:
             f"  payment:   {_counts(self.orders_by_payment)}",
             f"  queued for the worker: {self.emails_queued} e-mails, {self.tasks_queued} tasks "
             "(e-mails to example.com addresses; PDFs rendered on the way)",
-            f"Login: {DEMO_USER} / {DEMO_PASSWORD}",
+            f"Login: {DEMO_USER} / {DEMO_PASSWORD}    API token: kontorhaus token create --name demo",
         ]
-        if self.api_token:
-            lines.append(f"API token {DEMO_TOKEN_NAME!r} (shown only now): {self.api_token}")
-        return lines + self.notes
+        return lines
 
 
 def _counts(counter: dict[str, int]) -> str:
@@ -96,30 +90,10 @@ def demo_orders_exist() -> bool:
     return order_list(filters=OrderFilter()).exists()
 
 
-def _company_profile() -> None:
-    # core has no service for the profile yet (it is edited in the admin); one row, created once.
-    if CompanyProfile.objects.exists():
-        return
-    CompanyProfile.objects.create(
-        name="Elbkontor Handelsgesellschaft mbH", street="Sandtorkai 42", postal_code="20457", city="Hamburg",
-        country="DE", vat_id=vat_id_de("27482619"), tax_number="48/735/01234", email="service@example.com",
-        phone="+49 40 66969 100", iban=iban_de("37040044", "0532013000"), bic="COBADEFFXXX",
-        bank_name="Commerzbank (Test-IBAN)", register="Amtsgericht Hamburg, HRB 187423",
-        managing_directors="Friederike Brandt, Hauke Petersen",
-    )
-
-
 def _demo_user() -> None:
     users = get_user_model()
     if not users.objects.filter(username=DEMO_USER).exists():
         users.objects.create_superuser(username=DEMO_USER, email="demo@example.com", password=DEMO_PASSWORD)
-
-
-def _api_token() -> str:
-    try:
-        return api_token_create(name=DEMO_TOKEN_NAME)[1]
-    except InvalidInput:  # there is one already; its plaintext is not stored
-        return ""
 
 
 def _stock(article: DemoArticle, *, orders: int, total_popularity: int) -> int:
@@ -185,9 +159,7 @@ def demo_load(*, options: DemoOptions) -> DemoSummary:
     try:
         with transaction.atomic():
             clock.freeze(now - dt.timedelta(days=HISTORY_DAYS + 1))  # the shop was set up before its orders
-            _company_profile()
             _demo_user()
-            token = _api_token()
             articles = _catalog(options)
             customers = _customers(rng, options)
             shop = _shop(articles, customers)
@@ -197,7 +169,7 @@ def demo_load(*, options: DemoOptions) -> DemoSummary:
             _register_non_buyers(customers, orders)
     finally:
         clock.unfreeze()
-    return _summary(seconds=time.monotonic() - started, api_token=token)
+    return _summary(seconds=time.monotonic() - started)
 
 
 def _shop(articles: list[Article], customers: list[DemoCustomer]) -> Shop:
@@ -207,7 +179,7 @@ def _shop(articles: list[Article], customers: list[DemoCustomer]) -> Shop:
                 by_sku={a.sku: a for a in articles}, customers=customers)
 
 
-def _summary(*, seconds: float, api_token: str) -> DemoSummary:
+def _summary(*, seconds: float) -> DemoSummary:
     # Read-only counts for the message; there are no selectors for these aggregates yet.
     orders = order_list(filters=OrderFilter())
     short = [d.sku for d in demo_articles() if d.stock != "normal"]
@@ -223,6 +195,5 @@ def _summary(*, seconds: float, api_token: str) -> DemoSummary:
         emails_queued=OutgoingEmail.objects.filter(status=OutgoingEmailStatus.QUEUED).count(),
         tasks_queued=DBTaskResult.objects.ready().count(),
         seconds=seconds,
-        api_token=api_token,
     )
 

@@ -8,10 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from kontorhaus.billing.models import CreditNote, Invoice, Payment
 from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
+from kontorhaus.core.management.commands import kontorhaus_demo as command_module
 from kontorhaus.core.models import CompanyProfile
 from kontorhaus.customers.models import Customer
 from kontorhaus.demo import orders as demo_orders
@@ -92,16 +94,47 @@ def test_if_empty_loads_once_and_a_second_plain_run_refuses():
     assert CompanyProfile.objects.count() == 1
 
 
+def _fingerprint() -> list[tuple]:
+    return sorted(SalesOrder.objects.values_list(
+        "number", "channel", "external_id", "customer_email", "total_gross", "payment_method", "status",
+        "payment_state"))
+
+
 @pytest.mark.django_db
-def test_options_given_as_none_mean_the_defaults_and_the_seed_decides_the_data():
-    # `kontorhaus demo` may pass orders=None; a small seeded load is repeatable.
-    first = demo_load(options=DemoOptions(orders=8, customers=5, seed=7))
-    snapshot = sorted(SalesOrder.objects.values_list("external_id", "total_gross", "payment_method", "status"))
-    assert first.customers == 5
-    SalesOrder.objects.all().delete()  # test-only cleanup to load again on an "empty" database
-    Payment.objects.all().delete()
-    assert demo_orders.order_plans  # the planner is pure: same seed, same plan
-    assert snapshot and len(snapshot) == 8
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
+    with transaction.atomic():
+        demo_load(options=DemoOptions(orders=12, customers=6, seed=7))
+        first = _fingerprint()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        demo_load(options=DemoOptions(orders=12, customers=6, seed=8))
+        other = _fingerprint()
+        transaction.set_rollback(True)
+    demo_load(options=DemoOptions(orders=12, customers=6, seed=7))
+    assert _fingerprint() == first
+    assert other != first
+
+
+@pytest.mark.django_db
+def test_options_passed_as_none_mean_the_defaults(monkeypatch):
+    # `call_command("kontorhaus_demo", orders=None, ...)` hands None through to handle().
+    seen = []
+    monkeypatch.setattr(command_module, "demo_load", lambda options: seen.append(options) or FakeSummary())
+    call_command("kontorhaus_demo", if_empty=False, orders=None, customers=None, stdout=StringIO())
+    assert seen == [DemoOptions(orders=500, customers=200, seed=42)]
+
+
+@pytest.mark.django_db
+def test_bad_option_values_are_refused():
+    with pytest.raises(CommandError, match="customers"):
+        load(customers=0)
+    with pytest.raises(CommandError, match="orders"):
+        load(orders=-1)
+
+
+class FakeSummary:
+    def lines(self) -> list[str]:
+        return ["loaded"]
 
 
 @pytest.mark.django_db

@@ -90,7 +90,8 @@ def test_filter_by_state_keeps_the_url_shareable(browser_page):
 
 
 DEMO_CUSTOMERS = [
-    ("Jörg Müßiggang", "", "prepayment"), ("Erika Mustermann", "", "paypal"), ("Lena Vogt", "Vogt Design GbR", "invoice"),
+    ("Jörg Müßiggang", "", "prepayment"), ("Erika Mustermann", "", "paypal"),
+    ("Lena Vogt", "Vogt Design GbR", "invoice"),
     ("Mehmet Yılmaz", "", "card"), ("Sophie Wagner", "", "paypal"), ("Thomas Becker", "Becker & Söhne KG", "invoice"),
     ("Anna Schmidt", "", "prepayment"), ("Lukas Hoffmann", "", "card"), ("Marie Schulz", "", "paypal"),
     ("Felix Koch", "", "prepayment"), ("Clara Richter", "Richter Ateliers", "invoice"), ("Paul Klein", "", "card"),
@@ -101,6 +102,7 @@ DEMO_CUSTOMERS = [
 def test_screenshots(browser_page):
     """Writes docs/screenshot.png (order list) and docs/screenshot-order.png (order detail)."""
     import datetime as dt
+    import unicodedata
 
     from kontorhaus.flows.order_cancel import order_cancel
 
@@ -120,7 +122,8 @@ def test_screenshots(browser_page):
             lines.append(("BOOK-KOCH", 1, "24.00"))
         if i % 5 == 0:
             lines.append(("HOODIE-L", 1, "59.00"))
-        email = name.lower().replace(" ", ".").encode("ascii", "ignore").decode() + "@example.com"
+        ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
+        email = ascii_name.lower().replace(" ", ".") + "@example.com"
         orders.append(make_order(*lines, name=name, company=company, email=email, payment_method=method,
                                  paid=method in ("paypal", "card") or i % 4 == 0,
                                  placed_at=T0 + dt.timedelta(hours=7 * i, minutes=13 * i)))
@@ -130,6 +133,6 @@ def test_screenshots(browser_page):
 
     _log_in(page, "demo")
     page.screenshot(path=str(docs / "screenshot.png"))
-    detail = next(o for o in orders if o.lines.count() >= 4)
+    detail = next(o for o in orders if len(o.lines.all()) >= 4)
     page.goto(f"/orders/{detail.number}/")
     page.screenshot(path=str(docs / "screenshot-order.png"), full_page=True)
