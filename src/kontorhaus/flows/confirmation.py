@@ -3,6 +3,7 @@
 from kontorhaus.billing.models import Invoice
 from kontorhaus.core import formatting
 from kontorhaus.core.models import CompanyProfile
+from kontorhaus.documents.labels import payment_method_label
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import LineKind, SalesOrder
@@ -26,7 +27,7 @@ def confirmation_context(order: SalesOrder, invoice: Invoice | None) -> dict:
             order.currency, language),
         "total_gross": formatting.money(order.total_gross, order.currency, language),
         "invoice_number": invoice.number if invoice else "",
-        "payment_method": order.get_payment_method_display(),
+        "payment_method": payment_method_label(language, order.payment_method),
     }
 
 
