@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kontorhaus.documents",
     "kontorhaus.api",
     "kontorhaus.web",
+    "kontorhaus.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,19 +16,22 @@ def confirmation_context(order: SalesOrder, invoice: Invoice | None) -> dict:
         "shop_name": shop,
         "order_number": order.number,
         "customer_name": order.customer_name,
-        "placed_at": formatting.datetime(order.placed_at, language),
+        "placed_at": order.placed_at,  # the templates format it in the customer's language
         "lines": [
             {"name": line.name, "quantity": line.quantity,
              "gross": formatting.money(line.gross, order.currency, language)}
             for line in order.lines.all() if line.kind == LineKind.ARTICLE
         ],
-        "shipping": formatting.money(
-            sum((line.gross for line in order.lines.all() if line.kind == LineKind.SHIPPING), start=0),
-            order.currency, language),
+        "shipping": _shipping(order),
         "total_gross": formatting.money(order.total_gross, order.currency, language),
         "invoice_number": invoice.number if invoice else "",
         "payment_method": payment_method_label(language, order.payment_method),
     }
+
+
+def _shipping(order: SalesOrder) -> str:
+    shipping = [line.gross for line in order.lines.all() if line.kind == LineKind.SHIPPING]
+    return formatting.money(sum(shipping), order.currency, order.language) if shipping else ""
 
 
 def confirmation_enqueue(*, order: SalesOrder, invoice: Invoice | None) -> None:

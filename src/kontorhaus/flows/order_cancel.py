@@ -13,13 +13,16 @@ from kontorhaus.documents.tasks import document_render_task
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import SalesOrder
+from kontorhaus.sales.selectors import order_lock
 from kontorhaus.sales.services import order_cancel as sales_order_cancel
 from kontorhaus.sales.states import SalesOrderStatus
 
 
 @transaction.atomic
 def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
-    already = order.status == SalesOrderStatus.CANCELLED
+    # Decided on the locked row, not the caller's copy: a double click or a retried API call
+    # must not send a second cancellation e-mail.
+    already = order_lock(order=order).status == SalesOrderStatus.CANCELLED
     order = sales_order_cancel(order=order, actor=actor, reason=reason)
     if already:
         return order

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
@@ -78,6 +80,12 @@ def message_id_for(public_id: uuid.UUID) -> str:
     return f"<{public_id}@{domain}>"
 
 
+def _emails_with_a_waiting_task() -> set[str]:
+    """E-mails whose send task is still in the queue (a long backlog, not a lost task)."""
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=email_send_task.module_path)
+    return {str(args["args"][0]) for args in waiting.values_list("args_kwargs", flat=True) if args.get("args")}
+
+
 @transaction.atomic
 def email_sweep() -> int:
     """Re-queue outbox rows whose task was lost; returns how many tasks were enqueued.
@@ -113,7 +121,8 @@ def email_sweep() -> int:
         elif move(email.public_id, frm=S.SENDING, to=S.QUEUED, next_attempt_at=now, last_error=LOST):
             requeued.append(email.public_id)
     due = OutgoingEmail.objects.filter(status=S.QUEUED, next_attempt_at__lte=now - SWEEP_GRACE)
-    overdue = list(due.values_list("public_id", flat=True))
+    waiting = _emails_with_a_waiting_task()
+    overdue = [i for i in due.values_list("public_id", flat=True) if str(i) not in waiting]
     OutgoingEmail.objects.filter(public_id__in=overdue, status=S.QUEUED).update(next_attempt_at=now)
     for public_id in [*requeued, *overdue]:
         enqueue_in_transaction(email_send_task, str(public_id))

@@ -27,10 +27,9 @@ def order_get(*, number: str) -> SalesOrder:
         raise NotFound(f"order {number} not found", details={"number": number})
 
 
-def order_with_lines_get(*, number: str) -> SalesOrder:
-    order = order_get(number=number)
-    order.prefetched_lines = list(order.lines.all())
-    return order
+def order_lock(*, order: SalesOrder) -> SalesOrder:
+    """The order's current row, locked until the caller's transaction ends."""
+    return SalesOrder.objects.select_for_update().get(pk=order.pk)
 
 
 def _search(orders: QuerySet[SalesOrder], text: str) -> QuerySet[SalesOrder]:

@@ -13,12 +13,12 @@ from django.db import transaction
 from kontorhaus.billing.models import CreditNote, Invoice, Payment
 from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
-from kontorhaus.core.management.commands import kontorhaus_demo as command_module
 from kontorhaus.core.models import CompanyProfile
 from kontorhaus.customers.models import Customer
 from kontorhaus.demo import orders as demo_orders
 from kontorhaus.demo.checkdigits import ean13_valid, iban_valid, vat_id_de
 from kontorhaus.demo.loader import DemoOptions, demo_load
+from kontorhaus.demo.management.commands import kontorhaus_demo as command_module
 from kontorhaus.inventory.selectors import stock_reconcile
 from kontorhaus.notifications.models import OutgoingEmail
 from kontorhaus.sales.models import SalesOrder

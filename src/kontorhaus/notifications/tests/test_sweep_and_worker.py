@@ -53,6 +53,17 @@ def test_sweep_fails_a_stale_row_without_attempts_left(frozen_clock, settings):
 
 
 @pytest.mark.django_db
+def test_sweep_leaves_a_row_alone_whose_task_is_still_waiting(frozen_clock):
+    # given a queued row whose task is still in the queue (a long backlog, not a lost task)
+    enqueue_confirmation()
+    # when the sweep runs much later
+    frozen_clock.advance(minutes=30)
+    # then it adds no second task
+    assert email_sweep() == 0
+    assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_sweep_reenqueues_overdue_queued_rows_once_a_minute(frozen_clock):
     # given a queued row whose task was lost
     enqueue_confirmation()

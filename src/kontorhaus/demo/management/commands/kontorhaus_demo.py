@@ -6,18 +6,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kontorhaus.core.exceptions import DomainError
-from kontorhaus.core.models import CompanyProfile
+from kontorhaus.core.services import company_profile_create_once
 from kontorhaus.demo.company import DEMO_COMPANY
 from kontorhaus.demo.loader import DemoOptions, demo_load, demo_orders_exist
 
 DEFAULTS = DemoOptions()
-
-
-def _company_profile_create_once() -> None:
-    # The profile is core's table and core has no service for it yet (it is edited in the admin):
-    # written here, in core, and only when there is none, so a shop's own profile is kept.
-    if not CompanyProfile.objects.exists():
-        CompanyProfile.objects.create(**DEMO_COMPANY)
 
 
 class Command(BaseCommand):
@@ -46,7 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Loading demo data: {demo.orders} orders, {demo.customers} customers (seed {demo.seed}) ...")
         try:
             with transaction.atomic():  # all or nothing, so `--if-empty` tries again after a failure
-                _company_profile_create_once()
+                company_profile_create_once(data=DEMO_COMPANY)
                 summary = demo_load(options=demo)
         except DomainError as exc:
             raise CommandError(exc.message)
