@@ -37,6 +37,7 @@ import resource
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import psycopg  # in the project's venv; needed only for --db postgres
+except ImportError:  # pragma: no cover
+    psycopg = None
 
 REPO = Path(__file__).resolve().parent.parent
 PG_DSN_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -174,8 +180,8 @@ def cpu_snapshot(serve_pid: int) -> CpuSnapshot:
 
 
 def _pg_admin(sql: str) -> None:
-    import psycopg  # from the project's venv
-
+    if psycopg is None:
+        raise RuntimeError("--db postgres needs psycopg: run this with the project's venv python")
     with psycopg.connect(PG_DSN_ADMIN, autocommit=True, connect_timeout=5) as conn:
         conn.execute(sql)
 
@@ -191,12 +197,8 @@ def pg_drop() -> None:
 
 def db_query(db: str, var_dir: Path, sql: str) -> list[tuple]:
     if db == "sqlite":
-        import sqlite3
-
         with contextlib.closing(sqlite3.connect(var_dir / "bench.sqlite3", timeout=30)) as conn:
             return conn.execute(sql).fetchall()
-    import psycopg
-
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}", connect_timeout=5) as conn:
         return conn.execute(sql).fetchall()
 
@@ -449,7 +451,8 @@ class Result:
     def targets(self) -> list[tuple[str, bool]]:
         return [
             (f"web-server CPU <= {TARGET_WEB_CPU_MS:.0f} ms/order", self.web_ms <= TARGET_WEB_CPU_MS),
-            (f"throughput >= {TARGET_ORDERS_PER_S:.0f} orders/s (at 8 clients)", self.orders_per_s >= TARGET_ORDERS_PER_S),
+            (f"throughput >= {TARGET_ORDERS_PER_S:.0f} orders/s (at 8 clients)",
+             self.orders_per_s >= TARGET_ORDERS_PER_S),
             (f"p99 latency < {TARGET_P99_MS:.0f} ms", self.p99 < TARGET_P99_MS),
             ("no errors", self.errors == 0 and self.exceptions == 0),
         ]
@@ -641,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started in the background
 
     log(f"nproc {os.cpu_count()}, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = []
