@@ -28,7 +28,7 @@ def order_create(request: HttpRequest, body: OrderIn, idempotency_key: str = Hea
         raise InvalidInput("Idempotency-Key is too long (max 200)", details={"field": "Idempotency-Key"})
     key = IdempotencyKey(request.auth.name, idempotency_key, request_hash(body)) if idempotency_key else None
     result = order_intake(intake=intake_from_schema(body), actor=actor_of(request), idempotency=key)
-    return Status(201 if result.created else 200, order_out(result.order))
+    return Status(201 if result.created else 200, order_out(result.order, new_invoice=result.invoice))
 
 
 @router.get("/orders/{number}", response=OrderOut)

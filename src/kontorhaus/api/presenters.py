@@ -47,8 +47,11 @@ def invoice_ref(invoice: Invoice | None) -> dict | None:
             "pdf_url": reverse("api:invoice_pdf", kwargs={"number": invoice.number})}
 
 
-def order_out(order: SalesOrder) -> dict:
+def order_out(order: SalesOrder, *, new_invoice: Invoice | None = None) -> dict:
+    """`new_invoice`: the invoice just issued with a new order, which has no credit notes yet."""
     lines = order.lines.all()
+    invoice = new_invoice or invoice_for_order(order_number=order.number)
+    credit_notes = [] if new_invoice else credit_note_list_for_order(order_number=order.number)
     return {
         "number": order.number, "channel": order.channel, "external_id": order.external_id,
         "status": order.status, "payment_status": order.payment_state,
@@ -66,8 +69,8 @@ def order_out(order: SalesOrder) -> dict:
         ],
         "total_net": order.total_net, "total_vat": order.total_vat, "total_gross": order.total_gross,
         "vat_breakdown": order.tax_breakdown,
-        "invoice": invoice_ref(invoice_for_order(order_number=order.number)),
-        "credit_notes": [note.number for note in credit_note_list_for_order(order_number=order.number)],
+        "invoice": invoice_ref(invoice),
+        "credit_notes": [note.number for note in credit_notes],
     }
 
 

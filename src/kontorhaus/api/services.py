@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from kontorhaus.core import clock
 from kontorhaus.core.exceptions import InvalidInput
+from kontorhaus.core.transactions import operation
 
 from .models import ApiToken
 
@@ -21,7 +22,7 @@ def api_token_hash(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
+@operation
 def api_token_create(*, name: str) -> tuple[ApiToken, str]:
     """Create a token; returns it with its plaintext, which is never stored and cannot be shown again."""
     name = name.strip()
@@ -47,7 +48,7 @@ def api_token_create(*, name: str) -> tuple[ApiToken, str]:
     return token, plaintext
 
 
-@transaction.atomic
+@operation
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token; revoking a revoked token is a no-op (STYLE 8)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)

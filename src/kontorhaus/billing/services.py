@@ -11,6 +11,7 @@ from kontorhaus.core.exceptions import DomainError, InvalidInput
 from kontorhaus.core.models import CompanyProfile, NumberKind
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.statemachine import transition
+from kontorhaus.core.transactions import operation
 
 from .models import CreditNote, Invoice, InvoiceLine, Payment
 from .states import TRANSITIONS, InvoiceStatus
@@ -43,7 +44,7 @@ def seller_snapshot() -> dict:
     return {k: v for k, v in model_to_dict(profile).items() if k != "id"}
 
 
-@transaction.atomic
+@operation
 def invoice_issue(*, draft: InvoiceDraft, actor: Actor) -> Invoice:
     """Issue the invoice with the next gapless number. The number is taken last, so the
     counter row stays locked only for the inserts that follow it."""
@@ -68,7 +69,7 @@ def invoice_issue(*, draft: InvoiceDraft, actor: Actor) -> Invoice:
     return invoice
 
 
-@transaction.atomic
+@operation
 def credit_note_issue_cancellation(*, invoice: Invoice, reason: str, actor: Actor) -> CreditNote:
     """Cancel an invoice in full by a credit note that mirrors it (Stornorechnung)."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -109,7 +110,7 @@ class PaymentData:
     external_id: str | None = None
 
 
-@transaction.atomic
+@operation
 def payment_record(*, data: PaymentData, invoice: Invoice | None, actor: Actor) -> Payment:
     """Book a payment. The same (source, external_id) is booked once; a repeat returns it."""
     if data.amount == 0:

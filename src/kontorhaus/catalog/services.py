@@ -1,11 +1,10 @@
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db import transaction
-
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput
+from kontorhaus.core.transactions import operation
 
 from .models import Article, ArticleKind, VatClass
 
@@ -34,7 +33,7 @@ def _validate(data: ArticleData) -> None:
         raise InvalidInput("GTIN must have 8, 12, 13 or 14 digits", details={"field": "gtin"})
 
 
-@transaction.atomic
+@operation
 def article_create(*, sku: str, data: ArticleData, actor: Actor) -> Article:
     sku = sku.strip()
     if not sku or len(sku) > 64 or any(c.isspace() for c in sku):
@@ -47,7 +46,7 @@ def article_create(*, sku: str, data: ArticleData, actor: Actor) -> Article:
     return article
 
 
-@transaction.atomic
+@operation
 def article_update(*, article: Article, data: ArticleData, actor: Actor) -> Article:
     _validate(data)
     article = Article.objects.select_for_update().get(pk=article.pk)

@@ -79,6 +79,7 @@ def _database() -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kontorhaus.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 600)
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = "kontorhaus.core.db.sqlite3"  # fair write lock, see its docstring
         # WAL + IMMEDIATE: concurrent writers queue on the write lock instead of failing
         # with "database is locked" halfway through a transaction.
         db["OPTIONS"] = {

@@ -1,9 +1,9 @@
-from django.db import transaction
 
 from .models import CompanyProfile
+from .transactions import operation
 
 
-@transaction.atomic
+@operation
 def company_profile_create_once(*, data: dict) -> CompanyProfile:
     """Create the seller profile if there is none yet; an existing one (the shop's) is kept.
     Editing it in the back office comes with the invoicing issue."""

@@ -2,6 +2,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from kontorhaus.core.transactions import operation
+
 from .models import Customer
 
 
@@ -19,7 +21,7 @@ class CustomerData:
     country: str = "DE"
 
 
-@transaction.atomic
+@operation
 def customer_upsert(*, data: CustomerData) -> Customer:
     """Find the customer by e-mail or create them; contact data follows the newest order."""
     email = data.email.strip().lower()

@@ -1,14 +1,13 @@
 """Order cancelled: the order is closed, its reserved stock goes back, an issued invoice is
 cancelled by a credit note, and the customer is told — in one transaction."""
 
-from django.db import transaction
-
 from kontorhaus.billing.selectors import invoice_for_order
 from kontorhaus.billing.services import credit_note_issue_cancellation
 from kontorhaus.billing.states import InvoiceStatus
 from kontorhaus.core import formatting
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.tasks import enqueue_in_transaction
+from kontorhaus.core.transactions import flow
 from kontorhaus.documents.tasks import document_render_task
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
@@ -18,7 +17,7 @@ from kontorhaus.sales.services import order_cancel as sales_order_cancel
 from kontorhaus.sales.states import SalesOrderStatus
 
 
-@transaction.atomic
+@flow
 def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
     # Decided on the locked row, not the caller's copy: a double click or a retried API call
     # must not send a second cancellation e-mail.

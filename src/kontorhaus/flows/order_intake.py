@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
+from kontorhaus.billing.models import Invoice
 from kontorhaus.billing.services import InvoiceDraft, PaymentData, invoice_issue, payment_record
 from kontorhaus.billing.states import PaymentSource
 from kontorhaus.catalog.selectors import articles_by_sku
@@ -21,6 +22,7 @@ from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import IdempotencyConflict, InvalidInput
 from kontorhaus.core.tasks import enqueue_in_transaction
+from kontorhaus.core.transactions import flow
 from kontorhaus.customers.services import CustomerData, customer_upsert
 from kontorhaus.documents.tasks import document_render_task
 from kontorhaus.sales.models import SalesOrder
@@ -69,6 +71,7 @@ class IdempotencyKey:
 class IntakeResult:
     order: SalesOrder
     created: bool
+    invoice: Invoice | None = None  # the invoice issued by this intake (None on a repeat)
 
 
 def order_intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | None = None) -> IntakeResult:
@@ -103,7 +106,7 @@ def _existing(intake: OrderIntake, idempotency: IdempotencyKey | None) -> Intake
     return IntakeResult(order=order, created=False)
 
 
-@transaction.atomic
+@flow
 def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | None) -> IntakeResult:
     articles = articles_by_sku(skus=[line.sku for line in intake.lines])
     unknown = [i for i, line in enumerate(intake.lines) if line.sku not in articles]
@@ -142,7 +145,7 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
     if idempotency:
         order_intake_remember(order=order, client=idempotency.client, key=idempotency.key,
                               request_hash=idempotency.request_hash)
-    return IntakeResult(order=order, created=True)
+    return IntakeResult(order=order, created=True, invoice=invoice)
 
 
 def _customer_data(intake: OrderIntake) -> CustomerData:

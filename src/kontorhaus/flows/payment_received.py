@@ -1,17 +1,16 @@
 """Payment received: the payment is booked against the order's invoice and the order's
 payment state is derived anew from all its payments — in one transaction."""
 
-from django.db import transaction
-
 from kontorhaus.billing.models import Payment
 from kontorhaus.billing.selectors import invoice_for_order, order_payment_totals
 from kontorhaus.billing.services import PaymentData, payment_record
 from kontorhaus.core.audit import Actor
+from kontorhaus.core.transactions import flow
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.services import order_payment_state_refresh
 
 
-@transaction.atomic
+@flow
 def payment_received(*, order: SalesOrder, data: PaymentData, actor: Actor) -> Payment:
     payment = payment_record(data=data, invoice=invoice_for_order(order_number=order.number), actor=actor)
     paid, refunded = order_payment_totals(order_number=order.number)

@@ -8,6 +8,7 @@ from django.db.models import F
 from kontorhaus.catalog.models import Article
 from kontorhaus.core.audit import Actor, AuditAction, event, record, record_many
 from kontorhaus.core.exceptions import InsufficientStock, InvalidInput
+from kontorhaus.core.transactions import operation
 
 from .models import Location, LocationKind, StockLevel, StockMove, StockMoveReason, StockReservation, Warehouse
 
@@ -53,7 +54,7 @@ def _reserve_partially(level_filter: dict, wanted: int) -> int:
     return take
 
 
-@transaction.atomic
+@operation
 def stock_reserve(
     *, requests: Sequence[ReservationRequest], order_number: str, require_all: bool, actor: Actor
 ) -> list[ReservationResult]:
@@ -98,7 +99,7 @@ def stock_reserve(
     return [results[r.line_position] for r in requests]
 
 
-@transaction.atomic
+@operation
 def stock_release(*, order_number: str, actor: Actor) -> int:
     """Give back everything reserved for an order (cancellation). Returns units released."""
     reservations = list(
@@ -116,7 +117,7 @@ def stock_release(*, order_number: str, actor: Actor) -> int:
     return released
 
 
-@transaction.atomic
+@operation
 def stock_adjust(*, article: Article, delta: int, reason: str, note: str, actor: Actor) -> StockMove:
     """Book a counted difference or a receipt: +n from the virtual loss/supplier location into
     stock, -n out of stock. On-hand never drops below what is reserved."""

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
 from kontorhaus.core.tasks import enqueue_in_transaction
+from kontorhaus.core.transactions import operation
 
 from .models import EmailTemplate, OutgoingEmail
 from .rendering import email_language, render_email
@@ -32,7 +32,7 @@ SWEEP_GRACE = dt.timedelta(seconds=60)
 LOST = "worker lost while sending; re-queued by the sweep"
 
 
-@transaction.atomic
+@operation
 def email_enqueue(  # noqa: PLR0913 - the outbox row's fields, all keyword-only
     *,
     template: EmailTemplate | str,
@@ -86,7 +86,7 @@ def _emails_with_a_waiting_task() -> set[str]:
     return {str(args["args"][0]) for args in waiting.values_list("args_kwargs", flat=True) if args.get("args")}
 
 
-@transaction.atomic
+@operation
 def email_sweep() -> int:
     """Re-queue outbox rows whose task was lost; returns how many tasks were enqueued.
 

@@ -2,8 +2,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-
 from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock, vat
 from kontorhaus.core.audit import Actor, AuditAction, record
@@ -11,6 +9,7 @@ from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.models import NumberKind
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.statemachine import transition
+from kontorhaus.core.transactions import operation
 from kontorhaus.core.vat_rules import rate_for, shipping_rate
 from kontorhaus.customers.models import Customer
 from kontorhaus.inventory.services import ReservationRequest, stock_release, stock_reserve
@@ -105,7 +104,7 @@ def _tax_breakdown(taxes: vat.DocumentTaxes) -> list[dict]:
     ]
 
 
-@transaction.atomic
+@operation
 def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
     """Store a new order with its lines and reserve its stock. With `require_stock` an order
     that cannot be fully reserved is refused (InsufficientStock) and nothing is stored."""
@@ -150,12 +149,12 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@operation
 def order_intake_remember(*, order: SalesOrder, client: str, key: str, request_hash: str) -> IntakeRequest:
     return IntakeRequest.objects.create(order=order, client=client, key=key, request_hash=request_hash)
 
 
-@transaction.atomic
+@operation
 def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
     """Cancel an open order and give its reserved stock back. Cancelling twice is a no-op."""
     order = SalesOrder.objects.select_for_update().get(pk=order.pk)
@@ -170,7 +169,7 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
     return order
 
 
-@transaction.atomic
+@operation
 def order_payment_state_refresh(*, order: SalesOrder, paid: Decimal, refunded: Decimal, actor: Actor) -> SalesOrder:
     """Recompute the payment view from the order's payments (summed by billing)."""
     order = SalesOrder.objects.select_for_update().get(pk=order.pk)

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -36,7 +37,7 @@ def test_an_order_is_created_with_reservation_invoice_and_queued_email(api_clien
     # then
     assert response.status_code == 201, response.content
     order = response.json()
-    assert order["number"] == f"AU-{YEAR}-000001"
+    assert re.fullmatch(rf"AU-{YEAR}-\d{{6}}", order["number"])  # may have gaps: not a fiscal number
     assert order["payment_status"] == "unpaid"
     assert order["fulfillment_status"] == "unfulfilled"
     assert order["total_gross"] == "44.88"
@@ -220,6 +221,6 @@ def test_order_intake_query_count_stays_flat(api_client):
 
     # then a one-line order costs a fixed number of queries (savepoints included) ...
     one = queries_for(1)
-    assert one <= 39
+    assert one <= 28  # SQLite 25; PostgreSQL 28 inside the test transaction (sequence check)
     # ... and each further line adds only its guarded stock update
     assert queries_for(5) == one + 4
