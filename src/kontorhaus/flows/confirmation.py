@@ -9,9 +9,13 @@ from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import LineKind, SalesOrder
 
 
+def shop_name() -> str:
+    return CompanyProfile.objects.values_list("name", flat=True).first() or CompanyProfile().name
+
+
 def confirmation_context(order: SalesOrder, invoice: Invoice | None) -> dict:
     language = order.language
-    shop = CompanyProfile.objects.values_list("name", flat=True).first() or CompanyProfile().name
+    shop = invoice.seller["name"] if invoice else shop_name()
     return {
         "shop_name": shop,
         "order_number": order.number,

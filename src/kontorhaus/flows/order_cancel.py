@@ -6,9 +6,7 @@ from kontorhaus.billing.services import credit_note_issue_cancellation
 from kontorhaus.billing.states import InvoiceStatus
 from kontorhaus.core import formatting
 from kontorhaus.core.audit import Actor
-from kontorhaus.core.tasks import enqueue_in_transaction
 from kontorhaus.core.transactions import flow
-from kontorhaus.documents.tasks import document_render_task
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import SalesOrder
@@ -29,7 +27,6 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
     attachments = []
     if invoice is not None and invoice.status == InvoiceStatus.ISSUED:
         note = credit_note_issue_cancellation(invoice=invoice, reason=reason or "Stornierung", actor=actor)
-        enqueue_in_transaction(document_render_task, "credit_note", note.number)
         attachments.append({"kind": "credit_note", "number": note.number})
     email_enqueue(
         template=EmailTemplate.ORDER_CANCELLED, to=order.customer_email, language=order.language,

@@ -21,10 +21,8 @@ from kontorhaus.catalog.selectors import articles_by_sku
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import IdempotencyConflict, InvalidInput
-from kontorhaus.core.tasks import enqueue_in_transaction
 from kontorhaus.core.transactions import flow
 from kontorhaus.customers.services import CustomerData, customer_upsert
-from kontorhaus.documents.tasks import document_render_task
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import order_find_for_intake
 from kontorhaus.sales.services import OrderPlacement, PlacedLine, order_intake_remember, order_place
@@ -132,8 +130,9 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
     )
     invoice = None
     if settings.KONTORHAUS["INVOICE_POLICY"] == "at_order":
+        # The PDF is rendered by the worker when it sends the confirmation that attaches it
+        # (or on the first download, whichever comes first): no task of its own.
         invoice = invoice_issue(draft=invoice_draft(order), actor=actor)
-        enqueue_in_transaction(document_render_task, "invoice", invoice.number)
     if intake.paid:
         payment_record(
             data=PaymentData(order_number=order.number, amount=order.total_gross, currency=order.currency,

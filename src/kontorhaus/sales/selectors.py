@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from kontorhaus.core.exceptions import NotFound
 
@@ -66,13 +66,18 @@ def order_list(*, filters: OrderFilter) -> QuerySet[SalesOrder]:
 
 def order_find_for_intake(*, client: str, key: str, channel: str, external_id: str) -> tuple[SalesOrder | None, str]:
     """An order this intake already created: by idempotency key (with the stored request hash)
-    or by the shop's (channel, external_id). Returns (order, stored_hash or "")."""
+    or by the shop's (channel, external_id). One query, as it runs before every new order.
+    Returns (order, stored_hash or "")."""
+    matches = Q(channel=channel, external_id=external_id)
     if key:
-        remembered = IntakeRequest.objects.select_related("order").filter(client=client, key=key).first()
-        if remembered is not None:
-            return remembered.order, remembered.request_hash
-    order = SalesOrder.objects.filter(channel=channel, external_id=external_id).first()
-    return order, ""
+        remembered = IntakeRequest.objects.filter(client=client, key=key)
+        matches |= Q(pk__in=remembered.values("order_id"))
+        stored = remembered.filter(order=OuterRef("pk")).values("request_hash")[:1]
+        orders = SalesOrder.objects.filter(matches).annotate(stored_hash=Subquery(stored))
+        order = orders.order_by(F("stored_hash").asc(nulls_last=True)).first()
+    else:
+        order = SalesOrder.objects.filter(matches).first()
+    return order, (getattr(order, "stored_hash", None) or "")
 
 
 def customer_order_list(*, customer_id: int) -> QuerySet[SalesOrder]:
