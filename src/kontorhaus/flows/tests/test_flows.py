@@ -1,6 +1,6 @@
 import pytest
 
-from kontorhaus.billing.models import CreditNote
+from kontorhaus.billing.models import CreditNote, Invoice
 from kontorhaus.flows.order_cancel import order_cancel
 from kontorhaus.notifications.models import OutgoingEmail
 from kontorhaus.sales.models import SalesOrder
@@ -31,3 +31,17 @@ def test_the_confirmation_names_date_time_and_shipping(settings):
     assert "Versand  4,90\xa0€" in body
     assert "Gesamtbetrag: 24,89\xa0€" in body
     assert "Vorkasse" in body
+
+
+def test_with_invoicing_at_shipment_the_intake_issues_no_invoice(settings):
+    # given the shop invoices at shipment rather than at order
+    settings.KONTORHAUS = {**settings.KONTORHAUS, "INVOICE_POLICY": "at_shipment"}
+    make_article(stock=5)
+    # when an order comes in
+    result = place_order()
+    # then there is no invoice yet, and the confirmation has no attachment
+    assert result.invoice is None
+    assert not Invoice.objects.exists()
+    email = OutgoingEmail.objects.get()
+    assert email.attachments == []
+    assert "Rechnung" not in email.body_text
