@@ -1,9 +1,10 @@
 from ninja import NinjaAPI
 
-from . import articles, documents, orders
+from . import articles, documents, orders, payments
 
 
 def register_routers(api: NinjaAPI) -> None:
     api.add_router("", orders.router)
     api.add_router("", articles.router)
     api.add_router("", documents.router)
+    api.add_router("", payments.router)

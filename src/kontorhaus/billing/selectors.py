@@ -37,6 +37,10 @@ def payment_list_for_order(*, order_number: str) -> list[Payment]:
     return list(Payment.objects.filter(order_number=order_number))
 
 
+def payment_find(*, source: str, external_id: str) -> Payment | None:
+    return Payment.objects.filter(source=source, external_id=external_id).first()
+
+
 def order_payment_totals(*, order_number: str) -> tuple[Decimal, Decimal]:
     """(paid, refunded) for an order: refunds are negative payments."""
     sums = Payment.objects.filter(order_number=order_number).aggregate(

@@ -108,6 +108,7 @@ class PaymentData:
     source: str
     reference: str = ""
     external_id: str | None = None
+    received_at: dt.datetime | None = None  # default: now
 
 
 @operation
@@ -128,9 +129,14 @@ def payment_record(*, data: PaymentData, invoice: Invoice | None, actor: Actor) 
                 order_number=data.order_number, invoice=invoice, amount=data.amount, currency=data.currency,
                 method=data.method, source=data.source, reference=data.reference[:140],
                 external_id=data.external_id or None, actor=str(actor),
+                received_at=data.received_at or clock.now(),
             )
     except IntegrityError:
-        raise DomainError("this payment was booked concurrently", code="duplicate_payment")
+        # The same payment arrived at the same moment by another path and won: it is booked.
+        existing = Payment.objects.filter(source=data.source, external_id=data.external_id).first()
+        if existing is None:
+            raise DomainError("the payment could not be booked", code="payment_conflict")
+        return existing
     record(action=AuditAction.BILLING_PAYMENT_RECORDED, obj=payment, actor=actor, order_number=data.order_number,
            data={"amount": str(data.amount), "method": data.method, "source": data.source})
     return payment

@@ -5,6 +5,7 @@ from kontorhaus.billing.models import Payment
 from kontorhaus.billing.selectors import invoice_for_order, order_payment_totals
 from kontorhaus.billing.services import PaymentData, payment_record
 from kontorhaus.core.audit import Actor
+from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.transactions import flow
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.services import order_payment_state_refresh
@@ -12,6 +13,9 @@ from kontorhaus.sales.services import order_payment_state_refresh
 
 @flow
 def payment_received(*, order: SalesOrder, data: PaymentData, actor: Actor) -> Payment:
+    if data.currency != order.currency:
+        raise InvalidInput(f"payment in {data.currency} for an order in {order.currency}",
+                           details={"field": "currency"})
     payment = payment_record(data=data, invoice=invoice_for_order(order_number=order.number), actor=actor)
     paid, refunded = order_payment_totals(order_number=order.number)
     order_payment_state_refresh(order=order, paid=paid, refunded=refunded, actor=actor)

@@ -1,0 +1,40 @@
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from kontorhaus.billing.models import Payment
+from kontorhaus.billing.selectors import payment_find, payment_list_for_order
+from kontorhaus.billing.services import PaymentData
+from kontorhaus.billing.states import PaymentSource
+from kontorhaus.core.audit import Actor
+from kontorhaus.flows.payment_received import payment_received
+from kontorhaus.sales.selectors import order_get
+
+from .schemas_payments import PaymentIn, PaymentRecordedOut
+
+router = Router(tags=["payments"])
+
+
+def payment_out(payment: Payment) -> dict:
+    return {"amount": payment.amount, "currency": payment.currency, "method": payment.method,
+            "source": payment.source, "reference": payment.reference, "external_id": payment.external_id,
+            "received_at": payment.received_at}
+
+
+@router.post("/orders/{number}/payments", response={200: PaymentRecordedOut, 201: PaymentRecordedOut})
+def order_payment_create(request: HttpRequest, number: str, body: PaymentIn):
+    """Record money received for an order. With an `external_id` the same payment sent again
+    is booked once (200 with the stored payment)."""
+    order = order_get(number=number)
+    data = PaymentData(order_number=order.number, amount=Decimal(body.amount), currency=body.currency or order.currency,
+                       method=body.method, source=PaymentSource.API, reference=body.reference,
+                       external_id=f"{request.auth.name}:{body.external_id}" if body.external_id else None,
+                       received_at=body.received_at)
+    known = payment_find(source=data.source, external_id=data.external_id) if data.external_id else None
+    payment = known or payment_received(order=order, data=data, actor=Actor("api", request.auth.name))
+    order.refresh_from_db(fields=["payment_state"])
+    body_out = {"order_number": order.number, "payment_status": order.payment_state,
+                "payment": payment_out(payment),
+                "payments": [payment_out(p) for p in payment_list_for_order(order_number=order.number)]}
+    return Status(200 if known else 201, body_out)
