@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import views, views_order_actions
 
 app_name = "web"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orders/", views.order_list_view, name="order_list"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("orders/<str:number>/payments/", views_order_actions.order_payment_record, name="order_payment_record"),
+    path("orders/<str:number>/cancel/", views_order_actions.order_cancel_view, name="order_cancel"),
     path("invoices/<str:number>.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("credit-notes/<str:number>.pdf", views.credit_note_pdf, name="credit_note_pdf"),
     path("articles/", views.article_list_view, name="article_list"),

@@ -24,6 +24,7 @@ from kontorhaus.inventory.selectors import stock_availability
 from kontorhaus.notifications.selectors import email_list_for_order
 from kontorhaus.sales.selectors import customer_order_list, order_get, order_list
 
+from . import labels
 from .forms import ArticleForm, ArticleSearchForm, OrderFilterForm, SearchForm
 from .pagination import keyset_page
 
@@ -83,6 +84,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "payments": payment_list_for_order(order_number=order.number),
         "emails": email_list_for_order(order_number=order.number),
         "events": audit_event_list_for_order(order_number=order.number),
+        "payment_methods": labels.choices("payment_method"),
     })
 
 
