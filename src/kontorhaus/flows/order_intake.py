@@ -2,9 +2,10 @@
 confirmation e-mail with the invoice queued — all in one transaction, so a crash leaves
 either all of it or nothing.
 
-Reading order: resolve articles and customer -> place the order (reserves stock) -> record a
-shop payment -> issue the invoice (gapless number, taken last) -> queue the PDF and e-mail ->
-remember the idempotency key.
+Reading order: resolve articles and customer -> place the order (reserves stock) -> remember
+the idempotency key -> issue the invoice (its gapless number locks the counter until commit, so
+it comes as late as it can) -> record a payment made in the shop -> queue the confirmation
+e-mail with the invoice attached (the worker renders the PDF when it sends it).
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from kontorhaus.billing.models import Invoice
 from kontorhaus.billing.services import InvoiceDraft, PaymentData, invoice_issue, payment_record
@@ -20,7 +21,7 @@ from kontorhaus.billing.states import PaymentSource
 from kontorhaus.catalog.selectors import articles_by_sku
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
-from kontorhaus.core.exceptions import IdempotencyConflict, InvalidInput
+from kontorhaus.core.exceptions import DomainError, IdempotencyConflict, InvalidInput
 from kontorhaus.core.transactions import flow
 from kontorhaus.customers.services import CustomerData, customer_upsert
 from kontorhaus.sales.models import SalesOrder
@@ -81,8 +82,10 @@ def order_intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyK
         return existing
     try:
         return _intake(intake=intake, actor=actor, idempotency=idempotency)
-    except IntegrityError:
-        # A concurrent request with the same key or external id committed first.
+    except (IntegrityError, DomainError):
+        # A concurrent request for the same order (a retry while the first attempt was still
+        # running) committed first: its insert wins the unique constraint, or it took the
+        # stock this attempt then found missing. Either way the answer is that order.
         existing = _existing(intake, idempotency)
         if existing is None:
             raise
@@ -101,7 +104,20 @@ def _existing(intake: OrderIntake, idempotency: IdempotencyKey | None) -> Intake
             "this Idempotency-Key was used with a different request body",
             details={"order": order.number},
         )
+    if idempotency and not stored_hash:
+        # Found by (channel, external_id): bind the key to this body now, so that the same key
+        # with another body is refused later instead of creating an order.
+        _remember(order, idempotency)
     return IntakeResult(order=order, created=False)
+
+
+def _remember(order: SalesOrder, idempotency: IdempotencyKey) -> None:
+    try:
+        with transaction.atomic():
+            order_intake_remember(order=order, client=idempotency.client, key=idempotency.key,
+                                  request_hash=idempotency.request_hash)
+    except IntegrityError:
+        pass  # remembered by a concurrent retry
 
 
 @flow
@@ -128,10 +144,14 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
         ),
         actor=actor,
     )
+    if idempotency:
+        order_intake_remember(order=order, client=idempotency.client, key=idempotency.key,
+                              request_hash=idempotency.request_hash)
     invoice = None
     if settings.KONTORHAUS["INVOICE_POLICY"] == "at_order":
-        # The PDF is rendered by the worker when it sends the confirmation that attaches it
-        # (or on the first download, whichever comes first): no task of its own.
+        # From here to commit the invoice counter row is locked (gapless numbers): only the
+        # invoice, the shop payment and the confirmation e-mail follow. The PDF is rendered by
+        # the worker when it sends the e-mail (or on the first download): no task of its own.
         invoice = invoice_issue(draft=invoice_draft(order), actor=actor)
     if intake.paid:
         payment_record(
@@ -141,9 +161,6 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
             invoice=invoice, actor=actor,
         )
     confirmation_enqueue(order=order, invoice=invoice)
-    if idempotency:
-        order_intake_remember(order=order, client=idempotency.client, key=idempotency.key,
-                              request_hash=idempotency.request_hash)
     return IntakeResult(order=order, created=True, invoice=invoice)
 
 
