@@ -1,6 +1,7 @@
 """One error shape for the whole API: {"code", "message", "details"} (STYLE 7)."""
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -34,6 +35,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_big(request: HttpRequest, exc: RequestDataTooBig):
         body = {"code": "invalid_input", "message": "request body is too large",
                 "details": {"errors": [{"field": "body", "reason": "too large"}]}}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError):
+        # A value the database cannot hold (out of range, invalid characters) slipped past the
+        # schemas: the transaction was rolled back, so it is the caller's input, not a crash.
+        body = {"code": "invalid_input", "message": "a value is out of range or contains invalid characters",
+                "details": {"errors": [{"field": "body", "reason": "out of range or invalid characters"}]}}
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(AuthenticationError)

@@ -1,3 +1,4 @@
+import hashlib
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -22,6 +23,14 @@ def payment_out(payment: Payment) -> dict:
             "received_at": payment.received_at}
 
 
+def _external_id(client: str, external_id: str | None) -> str | None:
+    """Scoped per API client; hashed when it would not fit the column."""
+    if not external_id:
+        return None
+    scoped = f"{client}:{external_id}"
+    return scoped if len(scoped) <= 128 else f"sha256:{hashlib.sha256(scoped.encode()).hexdigest()}"
+
+
 @router.post("/orders/{number}/payments", response={200: PaymentRecordedOut, 201: PaymentRecordedOut})
 def order_payment_create(request: HttpRequest, number: str, body: PaymentIn):
     """Record money received for an order. With an `external_id` the same payment sent again
@@ -29,7 +38,7 @@ def order_payment_create(request: HttpRequest, number: str, body: PaymentIn):
     order = order_get(number=number)
     data = PaymentData(order_number=order.number, amount=Decimal(body.amount), currency=body.currency or order.currency,
                        method=body.method, source=PaymentSource.API, reference=body.reference,
-                       external_id=f"{request.auth.name}:{body.external_id}" if body.external_id else None,
+                       external_id=_external_id(request.auth.name, body.external_id),
                        received_at=body.received_at)
     known = payment_find(source=data.source, external_id=data.external_id) if data.external_id else None
     payment = known or payment_received(order=order, data=data, actor=Actor("api", request.auth.name))

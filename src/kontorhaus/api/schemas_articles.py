@@ -1,23 +1,23 @@
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictBool, StrictInt, StrictStr
+from pydantic import Field, StrictBool, StrictInt
 
-from .schemas_orders import Money
+from .schemas_orders import Money, text
 
 
 class ArticleIn(Schema):
-    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    name: text(min_length=1, max_length=200)
     price_gross: Money
     kind: Literal["physical", "digital", "service"] = "physical"
     vat_class: Literal["standard", "reduced"] = "standard"
-    gtin: Annotated[StrictStr, Field(max_length=14)] = ""
+    gtin: text(max_length=14) = ""
     weight_grams: Annotated[StrictInt, Field(ge=0, le=1_000_000)] = 0
     active: StrictBool = True
 
 
 class ArticleCreateIn(ArticleIn):
-    sku: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
+    sku: Annotated[text(min_length=1, max_length=64), Field(pattern=r"^\S+$")]
 
 
 class ArticleOut(Schema):
@@ -37,7 +37,7 @@ class ArticleOut(Schema):
 class StockAdjustmentIn(Schema):
     quantity: Annotated[StrictInt, Field(ge=-1_000_000, le=1_000_000)]
     reason: Literal["adjustment", "receipt", "write_off"] = "adjustment"
-    note: Annotated[StrictStr, Field(max_length=200)] = ""
+    note: text(max_length=200) = ""
 
 
 class StockMoveOut(Schema):

@@ -12,14 +12,29 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, Field, StrictBool, StrictInt, StrictStr
 
-_MONEY = re.compile(r"^\d{1,10}(\.\d{1,4})?$")
+_MONEY = re.compile(r"^\d{1,7}(\.\d{1,4})?$")  # up to 9,999,999.9999: fits the amount columns
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+EARLIEST, LATEST = 2000, 2100
 COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
 CURRENCIES = frozenset({"EUR", "CHF", "GBP", "USD", "DKK", "SEK", "NOK", "PLN", "CZK", "HUF"})
 
 
 def _money(value: str) -> str:
     if not _MONEY.match(value):
-        raise ValueError("must be a decimal amount as a string, e.g. \"19.99\" (at most 4 decimals, not negative)")
+        raise ValueError("must be a decimal amount as a string, e.g. \"19.99\" (at most 4 decimals, "
+                         "not negative, below 10,000,000)")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _plausible_moment(value: dt.datetime) -> dt.datetime:
+    if not EARLIEST <= value.year < LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
     return value
 
 
@@ -46,35 +61,43 @@ def _currency(value: str) -> str:
 Money = Annotated[StrictStr, AfterValidator(_money)]
 Country = Annotated[StrictStr, AfterValidator(_country)]
 Email = Annotated[StrictStr, Field(max_length=254), AfterValidator(_email)]
-Text = Annotated[StrictStr, Field(min_length=1, max_length=200)]
-OptionalText = Annotated[StrictStr, Field(max_length=200)] | None
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
+
+
+def text(*, max_length: int, min_length: int = 0) -> type[str]:
+    """A single-line string without control characters (a NUL byte cannot be stored)."""
+    return Annotated[StrictStr, Field(min_length=min_length, max_length=max_length), AfterValidator(_plain_text)]
+
+
+Text = text(min_length=1, max_length=200)
+OptionalText = text(max_length=200) | None
 
 
 class CustomerIn(Schema):
     email: Email
     name: Text
     company: OptionalText = None
-    vat_id: Annotated[StrictStr, Field(max_length=32)] | None = None
-    phone: Annotated[StrictStr, Field(max_length=40)] | None = None
+    vat_id: text(max_length=32) | None = None
+    phone: text(max_length=40) | None = None
 
 
 class AddressIn(Schema):
     name: Text
     company: OptionalText = None
     street: Text
-    postal_code: Annotated[StrictStr, Field(min_length=1, max_length=16)]
-    city: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    postal_code: text(min_length=1, max_length=16)
+    city: text(min_length=1, max_length=100)
     country: Country
 
 
 class LineIn(Schema):
-    sku: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    sku: text(min_length=1, max_length=64)
     quantity: Annotated[StrictInt, Field(gt=0, le=100_000)]
     unit_price: Money
 
 
 class ShippingIn(Schema):
-    method: Annotated[StrictStr, Field(max_length=32)] = ""
+    method: text(max_length=32) = ""
     price: Money = "0.00"
 
 
@@ -85,8 +108,8 @@ class PaymentIn(Schema):
 
 class OrderIn(Schema):
     channel: Annotated[StrictStr, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
-    external_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
-    placed_at: AwareDatetime
+    external_id: text(min_length=1, max_length=64)
+    placed_at: Moment
     currency: Annotated[StrictStr, AfterValidator(_currency)] = "EUR"
     prices_include_vat: StrictBool = True
     language: Literal["de", "en"] = "de"
@@ -170,4 +193,4 @@ class OrderPageOut(Schema):
 
 
 class OrderCancelIn(Schema):
-    reason: Annotated[StrictStr, Field(max_length=200)] = ""
+    reason: text(max_length=200) = ""

@@ -3,18 +3,18 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, StrictStr
+from pydantic import Field, StrictStr
 
-from .schemas_orders import Money
+from .schemas_orders import Moment, Money, text
 
 
 class PaymentIn(Schema):
     amount: Money
     currency: Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$")] | None = None
     method: Literal["prepayment", "invoice", "paypal", "card", "cod"]
-    reference: Annotated[StrictStr, Field(max_length=140)] = ""
-    external_id: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
-    received_at: AwareDatetime | None = None
+    reference: text(max_length=140) = ""
+    external_id: text(min_length=1, max_length=64) | None = None
+    received_at: Moment | None = None
 
 
 class PaymentOut(Schema):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kontorhaus.config.middleware.RejectNulBytes",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,6 +162,7 @@ KONTORHAUS = {
     "EMAIL_MAX_ATTEMPTS": 8,
     "DOCUMENT_TEMPLATE_DIR": os.environ.get("KONTORHAUS_TEMPLATE_DIR", ""),
     "DEFAULT_WAREHOUSE": "MAIN",
+    "BANK_MATCH_THRESHOLD": os.environ.get("KONTORHAUS_BANK_MATCH_THRESHOLD", "0.8"),  # confidence to book
 }
 
 LOGGING = {

@@ -45,6 +45,8 @@ def _search(orders: QuerySet[SalesOrder], text: str) -> QuerySet[SalesOrder]:
 
 
 def _start_of(day: dt.date) -> dt.datetime:
+    # Clamped, so that a filter like "until 9999-12-31" filters nothing instead of overflowing.
+    day = min(max(day, dt.date(1900, 1, 1)), dt.date(9000, 1, 1))
     return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
@@ -60,7 +62,7 @@ def order_list(*, filters: OrderFilter) -> QuerySet[SalesOrder]:
     if filters.placed_from:  # as a range on the indexed column, in the company's timezone
         orders = orders.filter(placed_at__gte=_start_of(filters.placed_from))
     if filters.placed_to:
-        orders = orders.filter(placed_at__lt=_start_of(filters.placed_to + dt.timedelta(days=1)))
+        orders = orders.filter(placed_at__lt=_start_of(filters.placed_to) + dt.timedelta(days=1))
     return orders.order_by("-placed_at", "-id")
 
 

@@ -48,6 +48,9 @@ class OrderPlacement:
     customer_snapshot: dict = field(default_factory=dict)
 
 
+MAX_ORDER_TOTAL = Decimal("1000000000")  # one billion: far above any shop order, far below the columns
+
+
 def _validate(placement: OrderPlacement) -> None:
     if not placement.lines:
         raise InvalidInput("an order needs at least one line", details={"field": "lines"})
@@ -112,6 +115,8 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
     strategy = vat.Strategy.GROSS_BASED if placement.prices_include_vat else vat.Strategy.NET_BASED
     taxable = _taxable_lines(placement)
     taxes = vat.compute(taxable, strategy=strategy, currency=placement.currency)
+    if taxes.total_gross >= MAX_ORDER_TOTAL:
+        raise InvalidInput("the order total is implausibly large", details={"field": "lines"})
     paid = taxes.total_gross if placement.prepaid else Decimal(0)
     snapshot = placement.customer_snapshot
     order = SalesOrder(

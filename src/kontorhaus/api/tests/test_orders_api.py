@@ -146,6 +146,13 @@ def _bad(**changes):
     (_bad(external_id=""), "external_id"),
     (_bad(channel="<script>"), "channel"),
     (_bad(customer__name="x" * 500), "customer.name"),
+    (_bad(customer__name="Erika\x00Muster"), "customer.name"),
+    (_bad(billing_address__street="Haupt\nstraße"), "billing_address.street"),
+    (_bad(external_id="10023\x00"), "external_id"),
+    (_bad(lines__0__unit_price="99999999.00"), "lines.0.unit_price"),
+    (_bad(lines__0__unit_price="9999999.9999", lines__0__quantity=100_000), "lines"),
+    (_bad(placed_at="0001-01-01T00:00:00+01:00"), "placed_at"),
+    (_bad(placed_at="9999-12-31T23:59:59-01:00"), "placed_at"),
 ])
 def test_invalid_input_is_422_with_the_field_and_nothing_is_stored(api_client, shirt, body, field):
     response = post(api_client, body)
@@ -165,6 +172,13 @@ def test_malformed_json_and_oversized_bodies_are_422(api_client, shirt, settings
     assert response.status_code == 422
     assert response.json()["details"]["errors"][0]["field"] == "body"
     assert nothing_stored()
+
+
+def test_nul_bytes_and_absurd_dates_in_urls_are_refused(api_client, shirt):
+    assert api_client.get("/api/v1/orders?search=a%00b").status_code == 400
+    assert api_client.get("/api/v1/articles/A%00B").status_code == 400
+    for query in ("placed_from=0001-01-01", "placed_to=9999-12-31"):
+        assert api_client.get(f"/api/v1/orders?{query}").status_code == 200
 
 
 def test_no_token_or_a_wrong_token_is_401(client, shirt):

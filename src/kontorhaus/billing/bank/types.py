@@ -31,6 +31,9 @@ class ParsedTransaction:
     remittance: str = ""  # unstructured remittance text, lines joined with a space
     end_to_end_id: str = ""
     bank_reference: str = ""
+    # True for a reversal/return (camt RvslInd, MT940 RC/RD); `credit` still tells the real direction:
+    # a reversed incoming payment (e.g. a returned direct debit) is a reversal with credit=False.
+    reversal: bool = False
 
 
 @dataclass(frozen=True)

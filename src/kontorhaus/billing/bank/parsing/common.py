@@ -1,0 +1,140 @@
+"""Helpers shared by the camt.053 and MT940 parsers: limits, values, and the entry key.
+
+Entry key (what matching uses to recognise a line it has already booked):
+
+* If the bank gave a reference for the line (camt `Ntry/AcctSvcrRef`, else `TxDtls/Refs/AcctSvcrRef`;
+  MT940 the `//` bank reference of `:61:`) and that reference is unique within the statement, the key is
+  `"<account>|<reference>"`, plus `"|<n>"` (1-based) for the n-th transaction of a batch entry that was
+  split into its `TxDtls`. It survives re-exports of the same day, even if the file is re-ordered.
+* Otherwise (no reference, `NONREF`, or the bank reused the reference on several lines, as the
+  Bundesbank sample does) it is `"sha256:" + hex` over account, statement id, booking date, amount,
+  direction, remittance, counterparty, end-to-end id and the line's position in the statement. That is
+  stable for re-imports of the same statement file; two identical lines stay distinct by position.
+
+Keys are at most ~80 characters and unique across accounts (the account is part of every key).
+"""
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from kontorhaus.billing.bank.types import ParsedTransaction, StatementFormatError
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_ENTRIES = 200_000
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}")
+_NOT_PROVIDED = {"", "NOTPROVIDED", "NONREF"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_entries: int = DEFAULT_MAX_ENTRIES
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A transaction before its entry key is known (keys need the whole statement)."""
+
+    booking_date: dt.date
+    value_date: dt.date | None
+    amount: Decimal
+    currency: str
+    credit: bool
+    position: str  # "entry.detail" index in the statement, for the hash key
+    ref_key: str = ""  # the bank's reference (+ "|n" for split batches); "" when none
+    counterparty_name: str = ""
+    counterparty_iban: str = ""
+    remittance: str = ""
+    end_to_end_id: str = ""
+    bank_reference: str = ""
+    reversal: bool = False
+
+
+def check_entry_count(count: int, limits: Limits, where: str = "") -> None:
+    if count > limits.max_entries:
+        raise StatementFormatError(
+            f"too many entries ({count}, the limit is {limits.max_entries}); split the file or raise max_entries",
+            where=where,
+        )
+
+
+def parse_currency(text: str | None, where: str) -> str:
+    value = (text or "").strip()
+    if not _CURRENCY.fullmatch(value):
+        raise StatementFormatError(f"invalid currency code {value!r} (expected 3 letters, e.g. EUR)", where=where)
+    return value
+
+
+def decimal_from(text: str, where: str, *, pattern: re.Pattern[str]) -> Decimal:
+    """A non-negative Decimal from text that must fully match `pattern` (no NaN, exponents or signs)."""
+    if not pattern.fullmatch(text):
+        raise StatementFormatError(f"invalid amount {text!r}", where=where)
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise StatementFormatError(f"invalid amount {text!r}", where=where)
+
+
+def clean_reference(value: str | None) -> str:
+    """A reference, or "" for the placeholders banks use when there is none."""
+    value = (value or "").strip()
+    return "" if value.upper() in _NOT_PROVIDED else value
+
+
+def iban_or_empty(value: str | None) -> str:
+    """The IBAN without spaces if it is well-formed with valid check digits, else ""."""
+    value = (value or "").replace(" ", "").upper()
+    if not _IBAN.fullmatch(value):
+        return ""
+    digits = "".join(str(int(char, 36)) for char in value[4:] + value[:4])
+    return value if int(digits) % 97 == 1 else ""
+
+
+def collapse_spaces(value: str) -> str:
+    return " ".join(value.split())
+
+
+def finalize(drafts: list[Draft], *, account: str, statement_id: str) -> tuple[ParsedTransaction, ...]:
+    """Give every draft its entry key (see the module docstring) and freeze it."""
+    ref_counts = Counter(d.ref_key for d in drafts if d.ref_key)
+    return tuple(
+        ParsedTransaction(
+            entry_key=_entry_key(d, account, statement_id, unique_ref=ref_counts[d.ref_key] == 1),
+            booking_date=d.booking_date,
+            value_date=d.value_date,
+            amount=d.amount,
+            currency=d.currency,
+            credit=d.credit,
+            counterparty_name=d.counterparty_name,
+            counterparty_iban=d.counterparty_iban,
+            remittance=d.remittance,
+            end_to_end_id=d.end_to_end_id,
+            bank_reference=d.bank_reference,
+            reversal=d.reversal,
+        )
+        for d in drafts
+    )
+
+
+def _entry_key(d: Draft, account: str, statement_id: str, *, unique_ref: bool) -> str:
+    if d.ref_key and unique_ref:
+        return f"{account}|{d.ref_key}"
+    parts = [
+        account,
+        statement_id,
+        d.booking_date.isoformat(),
+        format(d.amount.normalize(), "f"),
+        "C" if d.credit else "D",
+        d.remittance,
+        d.counterparty_name,
+        d.counterparty_iban,
+        d.end_to_end_id,
+        d.position,
+    ]
+    return "sha256:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
