@@ -29,7 +29,9 @@ def _orm_writes(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_WRITES:
             receiver = ast.unparse(node.func.value)
-            if "objects" in receiver or receiver in {"self", "order", "invoice", "article", "customer"}:
+            # .save()/.delete() on anything is an ORM write; .update()/.create() also exist on
+            # dicts and sets, so those count only on a manager or queryset.
+            if node.func.attr in {"save", "delete"} or "objects" in receiver:
                 found.append(f"{rel(path)}:{node.lineno} {receiver}.{node.func.attr}()")
     return found
 

@@ -2,6 +2,7 @@
 in the middle of an order load and started again. Also: the worker killed in the middle of
 sending an e-mail. The e-mails go to a real (local) SMTP server."""
 
+import http.client
 import json
 import threading
 import time
@@ -49,7 +50,7 @@ def load(port: int, token: str, bodies: list[dict], progress: dict, stop_at: thr
         attempted.add(body["external_id"])
         try:
             status, order = post(port, token, body)
-        except OSError:
+        except (OSError, http.client.HTTPException):
             return  # the server died under us: this request has no answer
         if status in (200, 201):
             answered[body["external_id"]] = order["number"]

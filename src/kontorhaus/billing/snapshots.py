@@ -6,6 +6,7 @@ from kontorhaus.core.money import plain
 
 from .models import CreditNote, Invoice
 from .selectors import credit_note_get, invoice_get
+from .states import PaymentSource
 
 
 def _invoice_lines(invoice: Invoice) -> list[dict]:
@@ -39,7 +40,9 @@ def _common(doc: Invoice | CreditNote, invoice: Invoice) -> dict:
 
 def invoice_snapshot(number: str) -> dict:
     invoice = invoice_get(number=number)
-    paid = invoice.payments.exists()
+    # Only what was known at issue: paid in the shop with the order. Later payments must not
+    # change an issued invoice's print (the PDF may be rendered after they arrive).
+    paid = invoice.payments.filter(source=PaymentSource.SHOP).exists()
     return {"kind": "invoice", **_common(invoice, invoice), "lines": _invoice_lines(invoice),
             "paid": paid, "refers_to": None, "notes": list(invoice.notes)}
 

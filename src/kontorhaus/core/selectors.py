@@ -1,4 +1,4 @@
-from .models import AuditEvent
+from .models import AuditEvent, CompanyProfile
 
 
 def audit_event_list_for_order(*, order_number: str) -> list[AuditEvent]:
@@ -6,3 +6,8 @@ def audit_event_list_for_order(*, order_number: str) -> list[AuditEvent]:
     if not order_number:
         return []
     return list(AuditEvent.objects.filter(order_number=order_number).order_by("created_at", "id"))
+
+
+def company_profile_name() -> str:
+    """The shop's name as the customer knows it (the seller on every document)."""
+    return CompanyProfile.objects.values_list("name", flat=True).first() or CompanyProfile().name

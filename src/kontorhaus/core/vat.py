@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .money import ZERO, quantize
+from .money import ZERO, exponent, quantize
 
 
 class Strategy(StrEnum):
@@ -105,6 +105,26 @@ def _group(lines: Sequence[TaxableLine]) -> dict[TaxRate, list[int]]:
     return groups
 
 
+def _spread(
+    difference: Decimal, indexes: list[int], nets: list[Decimal], exact: dict[int, Decimal],
+    grosses: list[Decimal], currency: str,
+) -> None:
+    """Move the bucket's rounding difference onto its lines, one smallest unit per line, to the
+    lines whose own rounding went furthest the other way (largest remainder), never making a
+    line's net negative or larger than its gross."""
+    unit = Decimal(1).scaleb(-exponent(currency))
+    step = unit if difference > 0 else -unit
+    remaining = int(abs(difference) / unit)
+    while remaining:
+        ranked = sorted(indexes, key=lambda i: (exact[i] - nets[i]) * (1 if step > 0 else -1), reverse=True)
+        movable = [i for i in ranked if ZERO <= nets[i] + step <= grosses[i]][:remaining]
+        if not movable:  # cannot happen while the bucket net lies between 0 and its gross
+            raise ArithmeticError("VAT rounding difference cannot be placed on the lines")
+        for i in movable:
+            nets[i] += step
+        remaining -= len(movable)
+
+
 def _net_based(lines: Sequence[TaxableLine], currency: str) -> DocumentTaxes:
     nets = [quantize(line.quantity * line.unit_price, currency) for line in lines]
     buckets = []
@@ -127,12 +147,11 @@ def _gross_based(lines: Sequence[TaxableLine], currency: str) -> DocumentTaxes:
         divisor = 1 + tax.rate / 100
         gross = sum((grosses[i] for i in indexes), ZERO)
         net = quantize(gross / divisor, currency)
+        exact = {i: grosses[i] / divisor for i in indexes}
         for i in indexes:
-            nets[i] = quantize(grosses[i] / divisor, currency)
+            nets[i] = quantize(exact[i], currency)
         difference = net - sum((nets[i] for i in indexes), ZERO)
-        if difference:
-            largest = max(indexes, key=lambda i: grosses[i])
-            nets[largest] += difference
+        _spread(difference, indexes, nets, exact, grosses, currency)
         buckets.append(
             TaxBucket(tax=tax, net=net, amount=gross - net, gross=gross, rounding_difference=difference)
         )

@@ -26,6 +26,7 @@ from kontorhaus.catalog.services import ArticleData, article_create
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import InvalidInput
+from kontorhaus.core.services import user_create
 from kontorhaus.customers.selectors import customer_list
 from kontorhaus.customers.services import CustomerData, customer_upsert
 from kontorhaus.inventory.services import stock_adjust
@@ -91,9 +92,9 @@ def demo_orders_exist() -> bool:
 
 
 def _demo_user() -> None:
-    users = get_user_model()
-    if not users.objects.filter(username=DEMO_USER).exists():
-        users.objects.create_superuser(username=DEMO_USER, email="demo@example.com", password=DEMO_PASSWORD)
+    # A back-office login, not a superuser: `make run` loads it on every fresh install.
+    if not get_user_model().objects.filter(username=DEMO_USER).exists():
+        user_create(username=DEMO_USER, password=DEMO_PASSWORD, email="demo@example.com", weak_password_allowed=True)
 
 
 def _stock(article: DemoArticle, *, orders: int, total_popularity: int) -> int:

@@ -2,20 +2,16 @@
 
 from kontorhaus.billing.models import Invoice
 from kontorhaus.core import formatting
-from kontorhaus.core.models import CompanyProfile
+from kontorhaus.core.selectors import company_profile_name
 from kontorhaus.documents.labels import payment_method_label
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import LineKind, SalesOrder
 
 
-def shop_name() -> str:
-    return CompanyProfile.objects.values_list("name", flat=True).first() or CompanyProfile().name
-
-
 def confirmation_context(order: SalesOrder, invoice: Invoice | None) -> dict:
     language = order.language
-    shop = invoice.seller["name"] if invoice else shop_name()
+    shop = invoice.seller["name"] if invoice else company_profile_name()
     return {
         "shop_name": shop,
         "order_number": order.number,

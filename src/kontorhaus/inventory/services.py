@@ -54,6 +54,11 @@ def _reserve_partially(level_filter: dict, wanted: int) -> int:
     return take
 
 
+def _available(level_filter: dict) -> int:
+    level = StockLevel.objects.filter(**level_filter).first()
+    return max(level.available, 0) if level else 0
+
+
 @operation
 def stock_reserve(
     *, requests: Sequence[ReservationRequest], order_number: str, require_all: bool, actor: Actor
@@ -75,7 +80,8 @@ def stock_reserve(
         if not taken and not require_all:
             taken = _reserve_partially(level_filter, request.quantity)
         if taken < request.quantity:
-            missing.append({"sku": request.article.sku, "wanted": request.quantity, "available": taken})
+            missing.append({"sku": request.article.sku, "wanted": request.quantity,
+                            "available": taken if not require_all else _available(level_filter)})
         if taken:
             reservations.append(
                 StockReservation(

@@ -79,3 +79,15 @@ def test_zero_decimal_currency():
     assert taxes.total_gross == Decimal("999")
     assert taxes.total_net == Decimal("839")
     assert taxes.total_tax == Decimal("160")
+
+
+@pytest.mark.parametrize(("count", "price"), [(10, "0.05"), (60, "0.01"), (7, "0.99"), (3, "33.33")])
+def test_many_small_lines_keep_every_line_between_zero_and_its_gross(count, price):
+    # given many small lines whose rounded nets drift from the bucket net by several cents
+    taxes = vat.compute(lines(*[(1, price, S19)] * count), strategy=vat.Strategy.GROSS_BASED, currency="EUR")
+    # then the lines add up to the bucket, and no line has a negative net or negative VAT
+    assert sum(line.net for line in taxes.lines) == taxes.total_net
+    assert taxes.total_net + taxes.total_tax == taxes.total_gross == Decimal(price) * count
+    for line in taxes.lines:
+        assert Decimal(0) <= line.net <= line.gross
+        assert line.tax >= 0

@@ -30,7 +30,7 @@ def test_require_all_refuses_and_reserves_nothing():
     with pytest.raises(InsufficientStock) as error:
         stock_reserve(requests=[ReservationRequest(a, 2, 1), ReservationRequest(b, 2, 2)], order_number="AU-1",
                       require_all=True, actor=TESTER)
-    assert error.value.details["lines"][0]["sku"] == "B"
+    assert error.value.details["lines"] == [{"sku": "B", "wanted": 2, "available": 1}]
     assert availability(a).reserved == 0
     assert stock_reservation_list(order_number="AU-1") == []
 
