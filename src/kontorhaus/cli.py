@@ -1,4 +1,4 @@
-"""The `kontorhaus` command: serve, worker, migrate, demo, createuser, token.
+"""The `kontorhaus` command: serve, worker, migrate, demo, createuser, token, import.
 
 It sets up Django and mostly delegates to management commands, so everything it does is also
 available through `python -m django <command>`. Errors end with a message on stderr and a
@@ -20,8 +20,6 @@ from types import FrameType
 import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -93,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     token_sub.add_parser("list", help="list tokens")
     token_revoke = token_sub.add_parser("revoke", help="revoke a token")
     token_revoke.add_argument("--name", required=True)
+
+    imports = sub.add_parser("import", help="import data files (bank statements)")
+    import_sub = imports.add_subparsers(dest="import_command", metavar="KIND", required=True)
+    bank = import_sub.add_parser("bank", help="a camt.053 or MT940 bank statement: book payments, park the rest")
+    bank.add_argument("file")
+    bank.add_argument("--dry-run", action="store_true", help="match and report, store nothing")
     return parser
 
 
@@ -140,20 +144,11 @@ def _ask_password() -> str:
 
 
 def _run_createuser(args: argparse.Namespace) -> int:
-    user_model = get_user_model()
-    if user_model.objects.filter(username=args.username).exists():
+    if get_user_model().objects.filter(username=args.username).exists():
         raise CliError(f"a user named {args.username!r} already exists")
     password = args.password if args.password is not None else _ask_password()
-    user = user_model(username=args.username, is_staff=args.superuser, is_superuser=args.superuser)
-    try:
-        user.full_clean(exclude=["password"])
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise CliError("; ".join(exc.messages))
-    user.set_password(password)
-    user.save()
-    kind = "superuser" if args.superuser else "user"
-    print(f"Created {kind} {user.username!r}.")
+    argv = [args.username, "--password", password, *(["--superuser"] if args.superuser else [])]
+    call_command("kontorhaus_createuser", *argv)
     return 0
 
 
@@ -162,6 +157,11 @@ def _run_token(args: argparse.Namespace) -> int:
     if getattr(args, "name", None) is not None:
         argv += ["--name", args.name]
     call_command("kontorhaus_token", *argv)
+    return 0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    call_command("kontorhaus_import_bank", args.file, *(["--dry-run"] if args.dry_run else []))
     return 0
 
 
@@ -286,6 +286,7 @@ COMMANDS = {
     "demo": _run_demo,
     "createuser": _run_createuser,
     "token": _run_token,
+    "import": _run_import,
 }
 
 
