@@ -134,3 +134,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} for {self.order_number}"
+
+
+from .models_bank import *  # noqa: E402, F403 -- bank statement tables, in their own module

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_order_actions
+from . import views, views_bank, views_order_actions
 
 app_name = "web"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("articles/<str:sku>/edit/", views.article_edit, name="article_edit"),
     path("customers/", views.customer_list_view, name="customer_list"),
     path("customers/<str:number>/", views.customer_detail, name="customer_detail"),
+    path("bank/", views_bank.bank_statement_list_view, name="bank_statement_list"),
+    path("bank/review/", views_bank.bank_review_list_view, name="bank_review_list"),
+    path("bank/review/<int:pk>/assign/", views_bank.bank_transaction_assign_view, name="bank_transaction_assign"),
+    path("bank/review/<int:pk>/ignore/", views_bank.bank_transaction_ignore_view, name="bank_transaction_ignore"),
 ]
