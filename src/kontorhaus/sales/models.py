@@ -54,6 +54,7 @@ class SalesOrder(models.Model):
             models.Index(fields=["fulfillment_state", "-placed_at"], name="order_fulfillment_idx"),
             models.Index(fields=["customer_email"], name="order_email_idx"),
             models.Index(fields=["external_id"], name="order_external_idx"),
+            models.Index(fields=["customer", "-placed_at", "-id"], name="order_customer_placed_idx"),
         ]
 
     def __str__(self) -> str:

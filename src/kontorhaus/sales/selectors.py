@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -32,16 +33,25 @@ def order_lock(*, order: SalesOrder) -> SalesOrder:
     return SalesOrder.objects.select_for_update().get(pk=order.pk)
 
 
+ORDER_NUMBER = re.compile(r"AU-\d{4}-\d{6,}")
+
+
 def _search(orders: QuerySet[SalesOrder], text: str) -> QuerySet[SalesOrder]:
     text = text.strip()
     if not text:
         return orders
     if "@" in text:
-        return orders.filter(customer_email__iexact=text) if " " not in text else orders.none()
+        # customer_upsert stores the e-mail lowercased: one unique-index lookup, where iexact on
+        # the order's copy (UPPER(...) = / LIKE) reads every order.
+        return orders.filter(customer__email=text.lower()) if " " not in text else orders.none()
     upper = text.upper()
     if upper.startswith("AU-"):
-        return orders.filter(number__startswith=upper)
-    return orders.filter(Q(external_id=text) | Q(customer_name__icontains=text) | Q(customer_company__icontains=text))
+        # SQLite's LIKE is case-insensitive and cannot use the index: a whole number is looked up exactly.
+        return orders.filter(number=upper) if ORDER_NUMBER.fullmatch(upper) else orders.filter(number__startswith=upper)
+    by_external_id = orders.filter(external_id=text)
+    if by_external_id.exists():  # indexed; an OR with the substring search below would scan every order
+        return by_external_id
+    return orders.filter(Q(customer_name__icontains=text) | Q(customer_company__icontains=text))
 
 
 def _start_of(day: dt.date) -> dt.datetime:

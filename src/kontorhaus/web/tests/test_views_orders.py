@@ -187,8 +187,9 @@ def test_order_list_queries_do_not_grow_and_never_count(client_in, articles, dja
     for _ in range(7):
         make_order()
 
-    # when / then: session, user, one page read
-    with django_assert_num_queries(len(few.captured_queries)) as many:
+    # when / then: session, user, one page read (a text search first tries it as an external
+    # id, on its index, before searching names)
+    with django_assert_num_queries(len(few.captured_queries) + 1) as many:
         client_in.get("/orders/", {"q": "Erika", "payment_state": "unpaid"})
     assert len(few.captured_queries) == 3
     assert not any("COUNT(" in q["sql"].upper() for q in many.captured_queries)
