@@ -41,6 +41,7 @@ class OrderListQuery(Schema):
     payment_status: str = ""
     fulfillment_status: str = ""
     status: str = ""
+    readiness: str = ""
     placed_from: dt.date | None = None
     placed_to: dt.date | None = None
     cursor: str = ""
@@ -52,7 +53,7 @@ def order_index(request: HttpRequest, query: Query[OrderListQuery]):
     limit = max(1, min(query.limit, 200))
     orders = order_list(filters=OrderFilter(
         search=query.search, payment_state=query.payment_status, fulfillment_state=query.fulfillment_status,
-        status=query.status, placed_from=query.placed_from, placed_to=query.placed_to,
+        status=query.status, readiness=query.readiness, placed_from=query.placed_from, placed_to=query.placed_to,
     ))
     if query.cursor:
         position = decode_cursor(query.cursor)
@@ -69,7 +70,7 @@ def order_index(request: HttpRequest, query: Query[OrderListQuery]):
 def _summary(order):
     return {"number": order.number, "external_id": order.external_id, "status": order.status,
             "payment_status": order.payment_state, "fulfillment_status": order.fulfillment_state,
-            "placed_at": order.placed_at, "customer_name": order.customer_name,
+            "readiness": order.readiness, "placed_at": order.placed_at, "customer_name": order.customer_name,
             "customer_email": order.customer_email, "total_gross": order.total_gross, "currency": order.currency}
 
 

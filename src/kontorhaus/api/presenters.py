@@ -55,7 +55,8 @@ def order_out(order: SalesOrder, *, new_invoice: Invoice | None = None) -> dict:
     return {
         "number": order.number, "channel": order.channel, "external_id": order.external_id,
         "status": order.status, "payment_status": order.payment_state,
-        "fulfillment_status": order.fulfillment_state, "placed_at": order.placed_at, "currency": order.currency,
+        "fulfillment_status": order.fulfillment_state, "readiness": order.readiness,
+        "released_at": order.released_at, "placed_at": order.placed_at, "currency": order.currency,
         "prices_include_vat": order.prices_include_vat, "payment_method": order.payment_method,
         "customer": {"number": order.customer.number, "email": order.customer_email, "name": order.customer_name,
                      "company": order.customer_company, "vat_id": order.customer_vat_id},

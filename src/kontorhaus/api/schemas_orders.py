@@ -158,6 +158,8 @@ class OrderOut(Schema):
     status: str
     payment_status: str
     fulfillment_status: str
+    readiness: str
+    released_at: dt.datetime | None
     placed_at: dt.datetime
     currency: str
     prices_include_vat: bool
@@ -180,6 +182,7 @@ class OrderSummaryOut(Schema):
     status: str
     payment_status: str
     fulfillment_status: str
+    readiness: str
     placed_at: dt.datetime
     customer_name: str
     customer_email: str

@@ -191,7 +191,21 @@ KONTORHAUS = {
     "EMAIL_MAX_ATTEMPTS": 8,
     "DOCUMENT_TEMPLATE_DIR": os.environ.get("KONTORHAUS_TEMPLATE_DIR", ""),
     "DEFAULT_WAREHOUSE": "MAIN",
+    # Payment methods whose physical goods may leave the warehouse before the money is in.
+    "SHIP_BEFORE_PAYMENT": {"prepayment": False, "invoice": True, "paypal": False, "card": False, "cod": True},
     "BANK_MATCH_THRESHOLD": os.environ.get("KONTORHAUS_BANK_MATCH_THRESHOLD", "0.8"),  # confidence to book
+    # Dunning (kontorhaus dunning run): invoices on account are due PAYMENT_TERM_DAYS after issue;
+    # reminder levels by days after the due date (the fee is printed, never added to the invoice).
+    "PAYMENT_TERM_DAYS": 14,
+    "DUNNING_LEVELS": [
+        {"days": 7, "fee": "0.00", "template": "payment_reminder"},
+        {"days": 21, "fee": "5.00", "template": "payment_reminder"},
+        {"days": 35, "fee": "10.00", "template": "payment_reminder"},
+    ],
+    "DUNNING_PAY_WITHIN_DAYS": 7,
+    # Unpaid prepayment orders: one reminder, then cancelled (stock released) unless partly paid.
+    "PREPAYMENT_REMINDER_DAYS": 7,
+    "PREPAYMENT_CANCEL_DAYS": 14,
 }
 
 LOGGING = {

@@ -4,7 +4,7 @@ from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
 from kontorhaus.customers.models import Customer
 
-from .states import FulfillmentState, PaymentMethod, PaymentState, SalesOrderStatus
+from .states import FulfillmentState, PaymentMethod, PaymentState, Readiness, SalesOrderStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -18,6 +18,8 @@ class SalesOrder(models.Model):
     fulfillment_state = models.CharField(
         max_length=24, choices=FulfillmentState.choices, default=FulfillmentState.UNFULFILLED
     )
+    readiness = models.CharField(max_length=24, choices=Readiness.choices, default=Readiness.AWAITING_PAYMENT)
+    released_at = models.DateTimeField(null=True, blank=True)
     placed_at = models.DateTimeField()
     created_at = models.DateTimeField(default=clock.now)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -52,6 +54,7 @@ class SalesOrder(models.Model):
             models.Index(fields=["-placed_at", "-id"], name="order_placed_idx"),
             models.Index(fields=["payment_state", "-placed_at"], name="order_payment_idx"),
             models.Index(fields=["fulfillment_state", "-placed_at"], name="order_fulfillment_idx"),
+            models.Index(fields=["readiness", "-placed_at"], name="order_readiness_idx"),
             models.Index(fields=["customer_email"], name="order_email_idx"),
             models.Index(fields=["external_id"], name="order_external_idx"),
             models.Index(fields=["customer", "-placed_at", "-id"], name="order_customer_placed_idx"),

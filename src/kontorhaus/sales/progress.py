@@ -3,7 +3,10 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .states import FulfillmentState, PaymentState
+from .states import FulfillmentState, PaymentState, Readiness, SalesOrderStatus
+
+PAID_STATES = frozenset({PaymentState.PAID, PaymentState.OVERPAID})
+ADDRESS_FIELDS = ("name", "street", "postal_code", "city", "country")
 
 
 def derive_payment_state(*, total: Decimal, paid: Decimal, refunded: Decimal) -> PaymentState:
@@ -18,13 +21,34 @@ def derive_payment_state(*, total: Decimal, paid: Decimal, refunded: Decimal) ->
     return PaymentState.PAID
 
 
-def derive_fulfillment_state(*, shipped_by_line: Iterable[tuple[int, int]]) -> FulfillmentState:
-    """(ordered, shipped) per physical line. Pick, pack and delivery records join this
-    function with the warehouse and shipping issues."""
+def derive_fulfillment_state(*, shipped_by_line: Iterable[tuple[int, int]], released: bool = False) -> FulfillmentState:
+    """(ordered, shipped) per physical line, and whether the order was released to the
+    warehouse. Pick, pack and delivery records join this function with the warehouse and
+    shipping issues."""
     lines = list(shipped_by_line)
     shipped = sum(s for _, s in lines)
     if not lines or shipped == 0:
-        return FulfillmentState.UNFULFILLED
+        return FulfillmentState.RELEASED if released else FulfillmentState.UNFULFILLED
     if all(s >= o for o, s in lines):
         return FulfillmentState.SHIPPED
     return FulfillmentState.PARTIALLY_SHIPPED
+
+
+def derive_readiness(
+    *, status: str, payment_state: str, ship_before_payment: bool, reserved_by_line: Iterable[tuple[int, int]],
+    shipping_address: dict,
+) -> Readiness:
+    """May the warehouse ship now? (ordered, reserved) per physical line. The first missing
+    condition is the reason shown: the address, then the money, then the stock."""
+    lines = list(reserved_by_line)
+    if status == SalesOrderStatus.CANCELLED:
+        return Readiness.CANCELLED
+    if not lines:
+        return Readiness.NOTHING_TO_SHIP
+    if not all(str(shipping_address.get(f) or "").strip() for f in ADDRESS_FIELDS):
+        return Readiness.ADDRESS_INCOMPLETE
+    if payment_state not in PAID_STATES and not ship_before_payment:
+        return Readiness.AWAITING_PAYMENT
+    if any(reserved < ordered for ordered, reserved in lines):
+        return Readiness.AWAITING_STOCK
+    return Readiness.READY

@@ -17,6 +17,7 @@ class OrderFilter:
     payment_state: str = ""
     fulfillment_state: str = ""
     status: str = ""
+    readiness: str = ""
     placed_from: dt.date | None = None
     placed_to: dt.date | None = None
 
@@ -69,6 +70,8 @@ def order_list(*, filters: OrderFilter) -> QuerySet[SalesOrder]:
         orders = orders.filter(fulfillment_state=filters.fulfillment_state)
     if filters.status:
         orders = orders.filter(status=filters.status)
+    if filters.readiness:
+        orders = orders.filter(readiness=filters.readiness)
     if filters.placed_from:  # as a range on the indexed column, in the company's timezone
         orders = orders.filter(placed_at__gte=_start_of(filters.placed_from))
     if filters.placed_to:

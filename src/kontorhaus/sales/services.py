@@ -2,7 +2,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kontorhaus.catalog.models import Article
+from django.conf import settings
+
+from kontorhaus.catalog.models import Article, ArticleKind
 from kontorhaus.core import clock, vat
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput
@@ -15,8 +17,8 @@ from kontorhaus.customers.models import Customer
 from kontorhaus.inventory.services import ReservationRequest, stock_release, stock_reserve
 
 from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
-from .progress import derive_fulfillment_state, derive_payment_state
-from .states import TRANSITIONS, PaymentMethod, SalesOrderStatus
+from .progress import derive_fulfillment_state, derive_payment_state, derive_readiness
+from .states import TRANSITIONS, PaymentMethod, Readiness, SalesOrderStatus
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,6 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
         tax_strategy=strategy, total_net=taxes.total_net, total_vat=taxes.total_tax, total_gross=taxes.total_gross,
         tax_breakdown=_tax_breakdown(taxes),
         payment_state=derive_payment_state(total=taxes.total_gross, paid=paid, refunded=Decimal(0)),
-        fulfillment_state=derive_fulfillment_state(shipped_by_line=()),
     )
     lines = _order_lines(order, placement, taxes, taxable)
     requests = [
@@ -141,16 +142,56 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
     ]
     results = stock_reserve(requests=requests, order_number=order.number,
                             require_all=placement.require_stock, actor=actor) if requests else []
-    order.save(force_insert=True)
     by_position = {r.line_position: r for r in results}
     for line in lines:
         if line.position in by_position:
             line.reserved_quantity = by_position[line.position].reserved
             line.backordered_quantity = by_position[line.position].backordered
+    released = _release_gate(order, lines)
+    order.save(force_insert=True)
     SalesOrderLine.objects.bulk_create(lines)
     order._prefetched_objects_cache = {"lines": lines}  # callers read the lines without a query
     record(action=AuditAction.SALES_ORDER_PLACED, obj=order, actor=actor, order_number=order.number,
            data={"channel": order.channel, "external_id": order.external_id, "total_gross": str(order.total_gross)})
+    if released:
+        _record_release(order, actor)
+    return order
+
+
+def ship_before_payment(method: str) -> bool:
+    """The payment method's policy (settings): may goods leave before the money is in?"""
+    return bool(settings.KONTORHAUS["SHIP_BEFORE_PAYMENT"].get(method, False))
+
+
+def _release_gate(order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
+    """Derive readiness and, the first time the order is ready, release it to the warehouse
+    (released orders stay released). Returns whether it was released just now."""
+    order.readiness = derive_readiness(
+        status=order.status, payment_state=order.payment_state,
+        ship_before_payment=ship_before_payment(order.payment_method),
+        reserved_by_line=[(line.quantity, line.reserved_quantity) for line in lines
+                          if line.article_kind == ArticleKind.PHYSICAL],
+        shipping_address=order.shipping_address,
+    )
+    released_now = order.readiness == Readiness.READY and order.released_at is None
+    if released_now:
+        order.released_at = clock.now()
+    order.fulfillment_state = derive_fulfillment_state(shipped_by_line=(), released=order.released_at is not None)
+    return released_now
+
+
+def _record_release(order: SalesOrder, actor: Actor) -> None:
+    record(action=AuditAction.SALES_ORDER_RELEASED, obj=order, actor=actor, order_number=order.number,
+           data={"payment_state": order.payment_state})
+
+
+@operation
+def order_release_refresh(*, order: SalesOrder, actor: Actor) -> SalesOrder:
+    """Re-derive the release gate after a change that may affect it (payment, stock, address)."""
+    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    if _release_gate(order, list(order.lines.all())):
+        _record_release(order, actor)
+    order.save(update_fields=["readiness", "released_at", "fulfillment_state"])
     return order
 
 
@@ -168,7 +209,8 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
     fields = transition(order, to=SalesOrderStatus.CANCELLED, table=TRANSITIONS,
                         action=AuditAction.SALES_ORDER_CANCELLED, actor=actor, order_number=order.number,
                         data={"reason": reason})
-    order.save(update_fields=fields)
+    order.readiness = Readiness.CANCELLED
+    order.save(update_fields=[*fields, "readiness"])
     stock_release(order_number=order.number, actor=actor)
     SalesOrderLine.objects.filter(order=order).update(reserved_quantity=0, backordered_quantity=0)
     return order
@@ -183,5 +225,8 @@ def order_payment_state_refresh(*, order: SalesOrder, paid: Decimal, refunded: D
         record(action=AuditAction.SALES_ORDER_PAYMENT_STATE_CHANGED, obj=order, actor=actor,
                order_number=order.number, data={"from": order.payment_state, "to": state})
         order.payment_state = state
-        order.save(update_fields=["payment_state"])
+        # The release gate follows the money at once, in the same transaction.
+        if _release_gate(order, list(order.lines.all())):
+            _record_release(order, actor)
+        order.save(update_fields=["payment_state", "readiness", "released_at", "fulfillment_state"])
     return order

@@ -44,3 +44,15 @@ class PaymentMethod(models.TextChoices):
     PAYPAL = "paypal", "PayPal"
     CARD = "card", "Card"
     COD = "cod", "Cash on delivery"
+
+
+class Readiness(models.TextChoices):
+    """The release gate ("traffic light"): may the warehouse ship this order now, and if not,
+    why not. Derived by `derive_readiness`, never set by hand."""
+
+    READY = "ready", "Ready to ship"
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    AWAITING_STOCK = "awaiting_stock", "Awaiting stock"
+    ADDRESS_INCOMPLETE = "address_incomplete", "Address incomplete"
+    NOTHING_TO_SHIP = "nothing_to_ship", "Nothing to ship"
+    CANCELLED = "cancelled", "Cancelled"

@@ -21,6 +21,7 @@ class OrderFilterForm(forms.Form):
     payment_state = forms.ChoiceField(required=False, label=_("Payment"), choices=lambda: _any("payment_state"))
     fulfillment_state = forms.ChoiceField(required=False, label=_("Fulfillment"),
                                           choices=lambda: _any("fulfillment_state"))
+    readiness = forms.ChoiceField(required=False, label=_("Ready to ship"), choices=lambda: _any("readiness"))
     status = forms.ChoiceField(required=False, label=_("Status"), choices=lambda: _any("order_status"))
     placed_from = forms.DateField(required=False, label=_("Placed from"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -35,6 +36,7 @@ class OrderFilterForm(forms.Form):
             payment_state=data.get("payment_state") or "",
             fulfillment_state=data.get("fulfillment_state") or "",
             status=data.get("status") or "",
+            readiness=data.get("readiness") or "",
             placed_from=data.get("placed_from"),
             placed_to=data.get("placed_to"),
         )

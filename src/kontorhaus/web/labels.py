@@ -11,7 +11,7 @@ from kontorhaus.catalog.models import ArticleKind, VatClass
 from kontorhaus.core.audit import AuditAction
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.states import OutgoingEmailStatus
-from kontorhaus.sales.states import FulfillmentState, PaymentMethod, PaymentState, SalesOrderStatus
+from kontorhaus.sales.states import FulfillmentState, PaymentMethod, PaymentState, Readiness, SalesOrderStatus
 
 ORDER_STATUS = {
     SalesOrderStatus.OPEN: _("Open"),
@@ -37,6 +37,15 @@ FULFILLMENT_STATE = {
     FulfillmentState.SHIPPED: _("Shipped"),
     FulfillmentState.DELIVERED: _("Delivered"),
     FulfillmentState.RETURNED: _("Returned"),
+}
+
+READINESS = {
+    Readiness.READY: _("Ready to ship"),
+    Readiness.AWAITING_PAYMENT: _("Awaiting payment"),
+    Readiness.AWAITING_STOCK: _("Awaiting stock"),
+    Readiness.ADDRESS_INCOMPLETE: _("Address incomplete"),
+    Readiness.NOTHING_TO_SHIP: _("Nothing to ship"),
+    Readiness.CANCELLED: _("Cancelled"),
 }
 
 INVOICE_STATUS = {
@@ -100,6 +109,7 @@ AUDIT_ACTION = {
     AuditAction.NOTIFICATIONS_EMAIL_SENT: _("E-mail sent"),
     AuditAction.NOTIFICATIONS_EMAIL_FAILED: _("E-mail failed"),
     AuditAction.DOCUMENTS_DOCUMENT_RENDERED: _("Document rendered"),
+    AuditAction.SALES_ORDER_RELEASED: _("Released to the warehouse"),
     AuditAction.CATALOG_ARTICLE_CREATED: _("Article created"),
     AuditAction.CATALOG_ARTICLE_UPDATED: _("Article updated"),
 }
@@ -108,6 +118,7 @@ _ALL = {
     "order_status": ORDER_STATUS,
     "payment_state": PAYMENT_STATE,
     "fulfillment_state": FULFILLMENT_STATE,
+    "readiness": READINESS,
     "invoice_status": INVOICE_STATUS,
     "email_status": EMAIL_STATUS,
     "email_template": EMAIL_TEMPLATE,

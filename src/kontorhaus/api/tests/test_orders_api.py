@@ -217,8 +217,8 @@ def test_an_order_can_be_read_listed_and_cancelled(api_client, shirt):
 def test_order_intake_writes_a_timeline(api_client, shirt):
     number = post(api_client, order_payload(payment={"method": "card", "paid": True})).json()["number"]
     actions = list(AuditEvent.objects.filter(order_number=number).values_list("action", flat=True))
-    assert actions == ["inventory.stock.reserved", "sales.order.placed", "billing.invoice.issued",
-                       "billing.payment.recorded"]
+    assert actions == ["inventory.stock.reserved", "sales.order.placed", "sales.order.released",
+                       "billing.invoice.issued", "billing.payment.recorded"]
 
 
 def test_order_intake_query_count_stays_flat(api_client):
@@ -238,3 +238,12 @@ def test_order_intake_query_count_stays_flat(api_client):
     assert one <= 28  # SQLite 25; PostgreSQL 28 inside the test transaction (sequence check)
     # ... and each further line adds only its guarded stock update
     assert queries_for(5) == one + 4
+
+
+def test_orders_can_be_listed_by_readiness(api_client, shirt):
+    paid = post(api_client, order_payload(payment={"method": "card", "paid": True})).json()
+    unpaid = post(api_client, order_payload()).json()
+    assert (paid["readiness"], unpaid["readiness"]) == ("ready", "awaiting_payment")
+    assert paid["fulfillment_status"] == "released" and paid["released_at"]
+    ready = api_client.get("/api/v1/orders?readiness=ready").json()["items"]
+    assert [o["number"] for o in ready] == [paid["number"]]

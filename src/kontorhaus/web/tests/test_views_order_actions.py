@@ -61,3 +61,14 @@ def test_commands_need_login_and_post(staff, order):
     assert not Payment.objects.exists()
     assert staff.get(f"/orders/{order.number}/cancel/").status_code == 405
     assert staff.post("/orders/AU-1999-000001/cancel/").status_code == 404
+
+
+def test_the_order_list_filters_by_readiness(staff, order):
+    # given one unpaid order awaiting payment, and one paid on the page
+    paid = place_order().order
+    staff.post(f"/orders/{paid.number}/payments/", {"amount": "44.88", "method": "prepayment"})
+    # when filtering for orders ready to ship
+    page = staff.get("/orders/", {"readiness": "ready"}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    # then only the paid one is listed, with its traffic light
+    assert paid.number in page and order.number not in page
+    assert "Versandbereit" in page
