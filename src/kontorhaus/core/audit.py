@@ -48,6 +48,7 @@ class AuditAction(StrEnum):
     NOTIFICATIONS_EMAIL_SENT = "notifications.email.sent"
     NOTIFICATIONS_EMAIL_FAILED = "notifications.email.failed"
     DOCUMENTS_DOCUMENT_RENDERED = "documents.document.rendered"
+    CUSTOMERS_CREDIT_LIMIT_SET = "customers.customer.credit_limit_set"
     CATALOG_ARTICLE_CREATED = "catalog.article.created"
     CATALOG_ARTICLE_UPDATED = "catalog.article.updated"
     INTEGRATIONS_INBOUND_EVENT_PROCESSED = "integrations.inbound_event.processed"

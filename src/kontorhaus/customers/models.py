@@ -16,6 +16,9 @@ class Customer(models.Model):
     postal_code = models.CharField(max_length=16, blank=True, default="")
     city = models.CharField(max_length=100, blank=True, default="")
     country = models.CharField(max_length=2, blank=True, default="DE")
+    # Purchase on account: the most this customer may owe on unpaid orders before further
+    # orders wait for payment. Empty: no limit.
+    credit_limit = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

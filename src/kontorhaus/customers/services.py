@@ -1,7 +1,10 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from kontorhaus.core.audit import Actor, AuditAction, record
+from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.transactions import operation
 
 from .models import Customer
@@ -38,4 +41,18 @@ def customer_upsert(*, data: CustomerData) -> Customer:
         for k in changed:
             setattr(customer, k, values[k])
         customer.save(update_fields=changed)
+    return customer
+
+
+@operation
+def customer_credit_limit_set(*, customer: Customer, limit: Decimal | None, actor: Actor) -> Customer:
+    if limit is not None and limit < 0:
+        raise InvalidInput("the credit limit must not be negative", details={"field": "credit_limit"})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    previous = customer.credit_limit
+    customer.credit_limit = limit
+    customer.save(update_fields=["credit_limit"])
+    record(action=AuditAction.CUSTOMERS_CREDIT_LIMIT_SET, obj=customer, actor=actor,
+           data={"from": str(previous) if previous is not None else None,
+                 "to": str(limit) if limit is not None else None})
     return customer

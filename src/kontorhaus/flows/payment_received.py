@@ -8,7 +8,8 @@ from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.transactions import flow
 from kontorhaus.sales.models import SalesOrder
-from kontorhaus.sales.services import order_payment_state_refresh
+from kontorhaus.sales.selectors import orders_over_credit_limit_list
+from kontorhaus.sales.services import order_payment_state_refresh, order_release_refresh
 
 
 @flow
@@ -19,4 +20,8 @@ def payment_received(*, order: SalesOrder, data: PaymentData, actor: Actor) -> P
     payment = payment_record(data=data, invoice=invoice_for_order(order_number=order.number), actor=actor)
     paid, refunded = order_payment_totals(order_number=order.number)
     order_payment_state_refresh(order=order, paid=paid, refunded=refunded, actor=actor)
+    # Money in on one order may bring the customer back within their credit limit.
+    for waiting in orders_over_credit_limit_list(customer_id=order.customer_id):
+        if waiting.pk != order.pk:
+            order_release_refresh(order=waiting, actor=actor)
     return payment

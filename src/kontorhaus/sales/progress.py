@@ -34,12 +34,13 @@ def derive_fulfillment_state(*, shipped_by_line: Iterable[tuple[int, int]], rele
     return FulfillmentState.PARTIALLY_SHIPPED
 
 
-def derive_readiness(
+def derive_readiness(  # noqa: PLR0913 - keyword-only facts of one order
     *, status: str, payment_state: str, ship_before_payment: bool, reserved_by_line: Iterable[tuple[int, int]],
-    shipping_address: dict,
+    shipping_address: dict, within_credit_limit: bool = True,
 ) -> Readiness:
     """May the warehouse ship now? (ordered, reserved) per physical line. The first missing
-    condition is the reason shown: the address, then the money, then the stock."""
+    condition is the reason shown: the address, then the money (or, for purchase on account,
+    the customer's credit limit), then the stock."""
     lines = list(reserved_by_line)
     if status == SalesOrderStatus.CANCELLED:
         return Readiness.CANCELLED
@@ -47,8 +48,11 @@ def derive_readiness(
         return Readiness.NOTHING_TO_SHIP
     if not all(str(shipping_address.get(f) or "").strip() for f in ADDRESS_FIELDS):
         return Readiness.ADDRESS_INCOMPLETE
-    if payment_state not in PAID_STATES and not ship_before_payment:
-        return Readiness.AWAITING_PAYMENT
+    if payment_state not in PAID_STATES:
+        if not ship_before_payment:
+            return Readiness.AWAITING_PAYMENT
+        if not within_credit_limit:
+            return Readiness.CREDIT_LIMIT_EXCEEDED
     if any(reserved < ordered for ordered, reserved in lines):
         return Readiness.AWAITING_STOCK
     return Readiness.READY

@@ -9,6 +9,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from kontorhaus.core.exceptions import NotFound
 
 from .models import IntakeRequest, SalesOrder
+from .states import Readiness
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,8 @@ def order_find_for_intake(*, client: str, key: str, channel: str, external_id: s
 
 def customer_order_list(*, customer_id: int) -> QuerySet[SalesOrder]:
     return SalesOrder.objects.filter(customer_id=customer_id).order_by("-placed_at", "-id")
+
+
+def orders_over_credit_limit_list(*, customer_id: int) -> list[SalesOrder]:
+    """The customer's orders waiting because of their credit limit (re-checked after a payment)."""
+    return list(SalesOrder.objects.filter(customer_id=customer_id, readiness=Readiness.CREDIT_LIMIT_EXCEEDED))

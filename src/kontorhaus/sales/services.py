@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 
 from kontorhaus.catalog.models import Article, ArticleKind
 from kontorhaus.core import clock, vat
@@ -17,7 +18,7 @@ from kontorhaus.customers.models import Customer
 from kontorhaus.inventory.services import ReservationRequest, stock_release, stock_reserve
 
 from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
-from .progress import derive_fulfillment_state, derive_payment_state, derive_readiness
+from .progress import PAID_STATES, derive_fulfillment_state, derive_payment_state, derive_readiness
 from .states import TRANSITIONS, PaymentMethod, Readiness, SalesOrderStatus
 
 
@@ -172,12 +173,27 @@ def _release_gate(order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
         reserved_by_line=[(line.quantity, line.reserved_quantity) for line in lines
                           if line.article_kind == ArticleKind.PHYSICAL],
         shipping_address=order.shipping_address,
+        within_credit_limit=_within_credit_limit(order),
     )
     released_now = order.readiness == Readiness.READY and order.released_at is None
     if released_now:
         order.released_at = clock.now()
     order.fulfillment_state = derive_fulfillment_state(shipped_by_line=(), released=order.released_at is not None)
     return released_now
+
+
+def _within_credit_limit(order: SalesOrder) -> bool:
+    """Purchase on account: this order plus the customer's other unpaid orders on account stay
+    within the customer's credit limit (partly paid orders count in full: sales knows states,
+    not amounts paid)."""
+    limit = order.customer.credit_limit
+    if limit is None or order.payment_method != PaymentMethod.INVOICE or order.payment_state in PAID_STATES:
+        return True
+    others = SalesOrder.objects.filter(
+        customer_id=order.customer_id, status=SalesOrderStatus.OPEN, payment_method=PaymentMethod.INVOICE,
+    ).exclude(payment_state__in=PAID_STATES).exclude(pk=order.pk)
+    owed = others.aggregate(total=Sum("total_gross"))["total"] or Decimal(0)
+    return owed + order.total_gross <= limit
 
 
 def _record_release(order: SalesOrder, actor: Actor) -> None:

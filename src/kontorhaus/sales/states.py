@@ -53,6 +53,7 @@ class Readiness(models.TextChoices):
     READY = "ready", "Ready to ship"
     AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
     AWAITING_STOCK = "awaiting_stock", "Awaiting stock"
+    CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded", "Credit limit exceeded"
     ADDRESS_INCOMPLETE = "address_incomplete", "Address incomplete"
     NOTHING_TO_SHIP = "nothing_to_ship", "Nothing to ship"
     CANCELLED = "cancelled", "Cancelled"

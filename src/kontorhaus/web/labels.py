@@ -43,6 +43,7 @@ READINESS = {
     Readiness.READY: _("Ready to ship"),
     Readiness.AWAITING_PAYMENT: _("Awaiting payment"),
     Readiness.AWAITING_STOCK: _("Awaiting stock"),
+    Readiness.CREDIT_LIMIT_EXCEEDED: _("Credit limit exceeded"),
     Readiness.ADDRESS_INCOMPLETE: _("Address incomplete"),
     Readiness.NOTHING_TO_SHIP: _("Nothing to ship"),
     Readiness.CANCELLED: _("Cancelled"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_bank, views_order_actions
+from . import views, views_bank, views_customer_actions, views_order_actions
 
 app_name = "web"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("articles/<str:sku>/edit/", views.article_edit, name="article_edit"),
     path("customers/", views.customer_list_view, name="customer_list"),
     path("customers/<str:number>/", views.customer_detail, name="customer_detail"),
+    path("customers/<str:number>/credit-limit/", views_customer_actions.customer_credit_limit,
+         name="customer_credit_limit"),
     path("bank/", views_bank.bank_statement_list_view, name="bank_statement_list"),
     path("bank/review/", views_bank.bank_review_list_view, name="bank_review_list"),
     path("bank/review/<int:pk>/assign/", views_bank.bank_transaction_assign_view, name="bank_transaction_assign"),

@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 
 from kontorhaus.billing.services import PaymentData
+from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.models import AuditEvent
+from kontorhaus.customers.services import customer_credit_limit_set
 from kontorhaus.flows.order_cancel import order_cancel
 from kontorhaus.flows.order_intake import order_intake
 from kontorhaus.flows.payment_received import payment_received
@@ -85,3 +87,29 @@ def test_digital_only_orders_have_nothing_to_ship_and_cancelled_orders_are_not_r
     order = intake()
     order_cancel(order=order, actor=TESTER, reason="test")
     assert SalesOrder.objects.get(pk=order.pk).readiness == "cancelled"
+
+
+@pytest.mark.django_db
+def test_purchase_on_account_waits_when_the_credit_limit_is_exceeded_until_money_comes_in():
+    # given a customer with a credit limit of 60.00 and an order on account of 44.88 (ready)
+    make_article(stock=10)
+    first = intake(method="invoice")
+    customer_credit_limit_set(customer=first.customer, limit=Decimal("60.00"), actor=TESTER)
+    # when a second order on account would take them to 89.76
+    second = intake(method="invoice")
+    # then it waits for the credit limit, the first one stays released
+    assert second.readiness == "credit_limit_exceeded"
+    assert SalesOrder.objects.get(pk=first.pk).readiness == "ready"
+    # when the first order is paid, the second is within the limit again and released
+    payment_received(order=first, actor=TESTER, data=PaymentData(
+        order_number=first.number, amount=Decimal("44.88"), currency="EUR", method="invoice", source="bank"))
+    second.refresh_from_db()
+    assert (second.readiness, second.fulfillment_state) == ("ready", "released")
+
+
+@pytest.mark.django_db
+def test_a_negative_credit_limit_is_refused():
+    make_article(stock=10)
+    order = intake(method="invoice")
+    with pytest.raises(InvalidInput):
+        customer_credit_limit_set(customer=order.customer, limit=Decimal("-1"), actor=TESTER)

@@ -72,3 +72,18 @@ def test_the_order_list_filters_by_readiness(staff, order):
     # then only the paid one is listed, with its traffic light
     assert paid.number in page and order.number not in page
     assert "Versandbereit" in page
+
+
+def test_the_credit_limit_is_set_on_the_customer_page(staff, order):
+    url = f"/customers/{order.customer.number}/credit-limit/"
+    assert staff.post(url, {"credit_limit": "500,00"}, HTTP_ACCEPT_LANGUAGE="de").status_code == 302
+    order.customer.refresh_from_db()
+    assert order.customer.credit_limit == Decimal("500.00")
+    for bad in ("-5", "abc", "1e99"):
+        staff.post(url, {"credit_limit": bad})
+        order.customer.refresh_from_db()
+        assert order.customer.credit_limit == Decimal("500.00")
+    staff.post(url, {"credit_limit": ""})  # empty: no limit
+    order.customer.refresh_from_db()
+    assert order.customer.credit_limit is None
+    assert Client().post(url, {"credit_limit": "1"}).status_code == 302  # to the login page
