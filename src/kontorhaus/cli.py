@@ -1,4 +1,4 @@
-"""The `kontorhaus` command: serve, worker, migrate, demo, createuser, token, import.
+"""The `kontorhaus` command: serve, worker, migrate, demo, createuser, token, import, dunning, refunds.
 
 It sets up Django and mostly delegates to management commands, so everything it does is also
 available through `python -m django <command>`. Errors end with a message on stderr and a
@@ -97,7 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     bank = import_sub.add_parser("bank", help="a camt.053 or MT940 bank statement: book payments, park the rest")
     bank.add_argument("file")
     bank.add_argument("--dry-run", action="store_true", help="match and report, store nothing")
+
+    dunning = sub.add_parser("dunning", help="payment reminders for overdue invoices and unpaid prepayment orders")
+    dunning_sub = dunning.add_subparsers(dest="dunning_command", metavar="ACTION", required=True)
+    dunning_run = dunning_sub.add_parser("run", help="send the reminders that are due (and cancel unpaid orders)")
+    dunning_run.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
+    dunning_run.add_argument("--date", help="the run's date, YYYY-MM-DD (default: today)")
+    _add_refunds(sub)
     return parser
+
+
+def _add_refunds(sub: argparse._SubParsersAction) -> None:
+    refunds = sub.add_parser("refunds", help="refunds: the SEPA credit transfer file of the bank refunds")
+    refunds_sub = refunds.add_subparsers(dest="refunds_command", metavar="ACTION", required=True)
+    sepa_export = refunds_sub.add_parser("sepa-export", help="write the pain.001 file of all requested bank refunds")
+    sepa_export.add_argument("--out", help="file to write (default: stdout)")
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -162,6 +176,19 @@ def _run_token(args: argparse.Namespace) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     call_command("kontorhaus_import_bank", args.file, *(["--dry-run"] if args.dry_run else []))
+    return 0
+
+
+def _run_dunning(args: argparse.Namespace) -> int:
+    argv = [args.dunning_command, *(["--dry-run"] if args.dry_run else [])]
+    if args.date is not None:
+        argv += ["--date", args.date]
+    call_command("kontorhaus_dunning", *argv)
+    return 0
+
+
+def _run_refunds(args: argparse.Namespace) -> int:
+    call_command("kontorhaus_refunds", args.refunds_command, *(["--out", args.out] if args.out else []))
     return 0
 
 
@@ -287,6 +314,8 @@ COMMANDS = {
     "createuser": _run_createuser,
     "token": _run_token,
     "import": _run_import,
+    "dunning": _run_dunning,
+    "refunds": _run_refunds,
 }
 
 

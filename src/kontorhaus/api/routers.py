@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from . import articles, documents, orders, payments
+from . import articles, documents, orders, payments, refunds
 
 
 def register_routers(api: NinjaAPI) -> None:
@@ -8,3 +8,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("", articles.router)
     api.add_router("", documents.router)
     api.add_router("", payments.router)
+    api.add_router("", refunds.router)

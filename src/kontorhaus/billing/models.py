@@ -6,6 +6,7 @@ from django.db import models
 from kontorhaus.core import clock
 from kontorhaus.core.exceptions import DocumentImmutable
 
+from .refunds.states import CreditNoteKind
 from .states import InvoiceStatus, PaymentSource
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -88,13 +89,14 @@ class InvoiceLine(models.Model):
 
 
 class CreditNote(ImmutableDocument):
-    """A correction of an invoice. This slice issues full cancellations (Stornorechnung);
-    partial credit notes come with the invoicing issue."""
+    """A correction of an invoice: a full cancellation (Stornorechnung) or a partial credit
+    (a refund of part of the invoiced amount, split over its VAT rates)."""
 
     number = models.CharField(max_length=32, unique=True)
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
     order_number = models.CharField(max_length=32, db_index=True)
     status = models.CharField(max_length=16, default="issued")
+    kind = models.CharField(max_length=16, choices=CreditNoteKind.choices, default=CreditNoteKind.CANCELLATION)
     issue_date = models.DateField()
     issued_at = models.DateTimeField(default=clock.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -137,3 +139,5 @@ class Payment(models.Model):
 
 
 from .models_bank import *  # noqa: E402, F403 -- bank statement tables, in their own module
+from .models_dunning import *  # noqa: E402, F403 -- dunning notices, in their own module
+from .models_refunds import *  # noqa: E402, F403 -- refunds and SEPA exports, in their own module

@@ -14,6 +14,8 @@ from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
 
 from .models import CreditNote, Invoice, InvoiceLine, Payment
+from .refunds.services_credit_notes import credit_note_draft_partial, invoice_uncredited_gross
+from .refunds.states import CreditNoteKind
 from .states import TRANSITIONS, InvoiceStatus
 
 
@@ -80,6 +82,11 @@ def credit_note_issue_cancellation(*, invoice: Invoice, reason: str, actor: Acto
                         action=AuditAction.BILLING_INVOICE_CANCELLED, actor=actor,
                         order_number=invoice.order_number, data={"reason": reason})
     invoice.save(update_fields=fields)
+    left = invoice_uncredited_gross(invoice=invoice)
+    if left < invoice.total_gross:  # partly credited before: the cancellation credits the rest
+        note = credit_note_draft_partial(invoice=invoice, amount_gross=left, reason=reason,
+                                         kind=CreditNoteKind.CANCELLATION)
+        return _credit_note_save(note, actor=actor) if left > 0 else existing
     lines = [
         {"position": line.position, "sku": line.sku, "name": line.name, "quantity": str(line.quantity),
          "unit_price": str(line.unit_price), "tax_rate": str(line.tax_rate), "tax_category": line.tax_category,
@@ -92,10 +99,14 @@ def credit_note_issue_cancellation(*, invoice: Invoice, reason: str, actor: Acto
         currency=invoice.currency, lines=lines, tax_breakdown=invoice.tax_breakdown,
         total_net=invoice.total_net, total_vat=invoice.total_vat, total_gross=invoice.total_gross,
     )
-    note.number = next_number(kind=NumberKind.CREDIT_NOTE, on=today)
+    return _credit_note_save(note, actor=actor)
+
+
+def _credit_note_save(note: CreditNote, *, actor: Actor) -> CreditNote:
+    note.number = next_number(kind=NumberKind.CREDIT_NOTE, on=note.issue_date)
     note.save(force_insert=True)
-    record(action=AuditAction.BILLING_CREDIT_NOTE_ISSUED, obj=note, actor=actor, order_number=invoice.order_number,
-           data={"invoice": invoice.number, "total_gross": str(note.total_gross)})
+    record(action=AuditAction.BILLING_CREDIT_NOTE_ISSUED, obj=note, actor=actor, order_number=note.order_number,
+           data={"invoice": note.invoice.number, "kind": note.kind, "total_gross": str(note.total_gross)})
     return note
 
 
@@ -140,3 +151,6 @@ def payment_record(*, data: PaymentData, invoice: Invoice | None, actor: Actor) 
     record(action=AuditAction.BILLING_PAYMENT_RECORDED, obj=payment, actor=actor, order_number=data.order_number,
            data={"amount": str(data.amount), "method": data.method, "source": data.source})
     return payment
+
+
+from .refunds.services_credit_notes import credit_note_issue_partial  # noqa: E402, F401 -- partial credits, own module

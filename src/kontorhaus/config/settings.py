@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "kontorhaus.inventory",
     "kontorhaus.sales",
     "kontorhaus.billing",
+    "kontorhaus.fulfillment",
     "kontorhaus.notifications",
     "kontorhaus.documents",
+    "kontorhaus.integrations",
     "kontorhaus.api",
     "kontorhaus.web",
     "kontorhaus.demo",
@@ -194,6 +196,10 @@ KONTORHAUS = {
     # Payment methods whose physical goods may leave the warehouse before the money is in.
     "SHIP_BEFORE_PAYMENT": {"prepayment": False, "invoice": True, "paypal": False, "card": False, "cod": True},
     "BANK_MATCH_THRESHOLD": os.environ.get("KONTORHAUS_BANK_MATCH_THRESHOLD", "0.8"),  # confidence to book
+    # PSP webhooks (POST /webhooks/stripe, /webhooks/paypal): the Stripe endpoint's signing secret (whsec_...)
+    # and the id PayPal gave our webhook. Until one is set, its endpoint answers 503 and stores nothing.
+    "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+    "PAYPAL_WEBHOOK_ID": os.environ.get("PAYPAL_WEBHOOK_ID", ""),
     # Dunning (kontorhaus dunning run): invoices on account are due PAYMENT_TERM_DAYS after issue;
     # reminder levels by days after the due date (the fee is printed, never added to the invoice).
     "PAYMENT_TERM_DAYS": 14,
@@ -206,6 +212,19 @@ KONTORHAUS = {
     # Unpaid prepayment orders: one reminder, then cancelled (stock released) unless partly paid.
     "PREPAYMENT_REMINDER_DAYS": 7,
     "PREPAYMENT_CANCEL_DAYS": 14,
+    # Digital goods: the download link in the e-mail is valid DOWNLOAD_DAYS and DOWNLOAD_LIMIT downloads;
+    # PUBLIC_URL is where customers reach this installation (the links in e-mails start with it).
+    "DOWNLOAD_DAYS": int(os.environ.get("KONTORHAUS_DOWNLOAD_DAYS", 30)),
+    "DOWNLOAD_LIMIT": int(os.environ.get("KONTORHAUS_DOWNLOAD_LIMIT", 5)),
+    "PUBLIC_URL": os.environ.get("KONTORHAUS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # Refunds: PSP refund APIs (credentials from the environment), tried REFUND_MAX_ATTEMPTS times.
+    "STRIPE_API_BASE": os.environ.get("KONTORHAUS_STRIPE_API_BASE", "https://api.stripe.com"),
+    "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+    "PAYPAL_API_BASE": os.environ.get("KONTORHAUS_PAYPAL_API_BASE", "https://api-m.paypal.com"),
+    "PAYPAL_CLIENT_ID": os.environ.get("PAYPAL_CLIENT_ID", ""),
+    "PAYPAL_CLIENT_SECRET": os.environ.get("PAYPAL_CLIENT_SECRET", ""),
+    "PSP_TIMEOUT_SECONDS": int(os.environ.get("KONTORHAUS_PSP_TIMEOUT", 20)),
+    "REFUND_MAX_ATTEMPTS": int(os.environ.get("KONTORHAUS_REFUND_MAX_ATTEMPTS", 5)),
 }
 
 LOGGING = {

@@ -6,6 +6,7 @@ class NumberKind(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
     QUOTE = "quote", "Quote"
+    DUNNING = "dunning", "Dunning notice"
 
 
 class NumberSequence(models.Model):

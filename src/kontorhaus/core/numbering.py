@@ -22,6 +22,7 @@ PREFIXES = {
     NumberKind.INVOICE: "RE",
     NumberKind.CREDIT_NOTE: "GS",
     NumberKind.QUOTE: "AN",
+    NumberKind.DUNNING: "MA",
 }
 
 _TAKE = (

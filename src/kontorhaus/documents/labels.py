@@ -109,3 +109,57 @@ def labels_for(language: str) -> dict[str, str]:
 
 def payment_method_label(language: str, method: str) -> str:
     return PAYMENT_METHODS.get(language, PAYMENT_METHODS["en"]).get(method, method.replace("_", " ").title())
+
+
+# Dunning letters (Zahlungserinnerung / Mahnung).
+LABELS["de"].update({
+    "dunning_letter": "Mahnung",
+    "number_dunning_letter": "Mahnungsnummer",
+    "issue_date_dunning_letter": "Datum",
+    "dunning_title_first": "Zahlungserinnerung",
+    "dunning_title_n": "{n}. Mahnung",
+    "dunning_document": "Beleg",
+    "dunning_invoice_row": "Rechnung {number} vom {date}",
+    "dunning_due_date": "Fällig am",
+    "dunning_invoice_total": "Rechnungsbetrag",
+    "dunning_paid": "Bezahlt",
+    "dunning_open": "Offen",
+    "dunning_open_amount": "Offener Betrag",
+    "dunning_fee": "Mahngebühr",
+    "dunning_total": "Zu zahlender Betrag",
+    "dunning_intro_first": "Sicherlich ist es Ihrer Aufmerksamkeit entgangen: Für die folgende Rechnung "
+    "konnten wir bis heute keinen vollständigen Zahlungseingang feststellen.",
+    "dunning_intro": "Leider konnten wir trotz unserer Erinnerung bis heute keinen vollständigen "
+    "Zahlungseingang für die folgende Rechnung feststellen.",
+    "dunning_pay_by": "Bitte überweisen Sie {amount} bis zum {date} unter Angabe der Rechnungsnummer "
+    "{number} auf das unten genannte Konto.",
+    "dunning_already_paid": "Sollten Sie die Zahlung inzwischen geleistet haben, betrachten Sie dieses "
+    "Schreiben bitte als gegenstandslos.",
+})
+LABELS["en"].update({
+    "dunning_letter": "Reminder",
+    "number_dunning_letter": "Reminder number",
+    "issue_date_dunning_letter": "Date",
+    "dunning_title_first": "Payment reminder",
+    "dunning_title_n": "Reminder no. {n}",
+    "dunning_document": "Document",
+    "dunning_invoice_row": "Invoice {number} of {date}",
+    "dunning_due_date": "Due date",
+    "dunning_invoice_total": "Invoice amount",
+    "dunning_paid": "Paid",
+    "dunning_open": "Open",
+    "dunning_open_amount": "Amount outstanding",
+    "dunning_fee": "Reminder fee",
+    "dunning_total": "Amount to pay",
+    "dunning_intro_first": "Perhaps it has escaped your notice: we have not yet received full payment "
+    "of the following invoice.",
+    "dunning_intro": "Despite our reminder, we have not yet received full payment of the following invoice.",
+    "dunning_pay_by": "Please transfer {amount} by {date} to the account below, quoting invoice number {number}.",
+    "dunning_already_paid": "If you have paid in the meantime, please disregard this letter.",
+})
+
+
+def dunning_title(language: str, level: int) -> str:
+    """Level 1 is a friendly reminder; level n > 1 is the (n-1)th formal dunning notice."""
+    labels = labels_for(language)
+    return labels["dunning_title_first"] if level <= 1 else labels["dunning_title_n"].format(n=level - 1)

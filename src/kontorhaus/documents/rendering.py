@@ -15,11 +15,15 @@ import typst
 from django.conf import settings
 
 from .presentation import print_data
+from .presentation_dunning import dunning_letter_print_data
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARD = "a-3b"
 
 _local = threading.local()
+
+# Kinds whose print data is not the invoice-like default.
+PRESENTERS = {"dunning_letter": dunning_letter_print_data}
 
 
 def template_path(kind: str) -> Path:
@@ -50,7 +54,8 @@ def creation_timestamp(snapshot: dict[str, Any]) -> dt.datetime:
 
 def render_pdf(snapshot: dict[str, Any]) -> bytes:
     path = template_path(snapshot["kind"])
-    data = json.dumps(print_data(snapshot), ensure_ascii=False, sort_keys=True)
+    presenter = PRESENTERS.get(snapshot["kind"], print_data)
+    data = json.dumps(presenter(snapshot), ensure_ascii=False, sort_keys=True)
     pdf = _compiler(path.parent).compile(
         input=str(path),
         format="pdf",

@@ -35,11 +35,12 @@ from kontorhaus.billing.bank.services import (
 )
 from kontorhaus.billing.bank.types import ParsedStatement, ParsedTransaction
 from kontorhaus.billing.models import BankTransaction, Invoice
+from kontorhaus.billing.selectors import invoice_get, payment_list_for_order
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError
 from kontorhaus.core.transactions import flow
 from kontorhaus.flows.payment_received import payment_received
-from kontorhaus.sales.selectors import order_get
+from kontorhaus.sales.selectors import order_get, order_lock
 
 DUPLICATE = "duplicate"
 
@@ -114,6 +115,8 @@ def _import_statement(parsed: ParsedStatement, matcher: Matcher, *, file_sha256:
             continue
         known.add(tx.entry_key)
         match = matcher.match(tx)
+        if match.status == "booked":
+            match = _unless_paid_meanwhile(match, matcher)
         bookings = _book(tx, match, account_iban=parsed.account_iban, actor=actor) if match.status == "booked" else ()
         matcher.book(match)
         lines.append(BankLine(parsed=tx, match=match, bookings=bookings))
@@ -125,6 +128,23 @@ def _import_statement(parsed: ParsedStatement, matcher: Matcher, *, file_sha256:
         bank_statement_store(parsed=parsed, file_sha256=file_sha256, lines=lines, duplicates=duplicates, actor=actor)
     return StatementResult(statement_id=parsed.statement_id, account_iban=parsed.account_iban, format=parsed.format,
                            lines=tuple(results))
+
+
+def _unless_paid_meanwhile(match: Match, matcher: Matcher) -> Match:
+    """The open invoices were read without locks when the import began; another source (a PSP
+    webhook, a payment by hand) may have paid one since. Under each order's row lock — the lock
+    every booking takes — the due is read again; if it fell, the line waits for review instead
+    of booking an overpayment (the rule of `flows.psp_payment`)."""
+    for allocation in sorted(match.allocations, key=lambda a: a.invoice.order_number):
+        invoice = invoice_get(number=allocation.invoice.number)
+        order_lock(order=order_get(number=invoice.order_number))
+        payments = [p for p in payment_list_for_order(order_number=invoice.order_number) if p.invoice_id == invoice.pk]
+        due = invoice.total_gross - sum((p.amount for p in payments), Decimal("0"))
+        if due < matcher.dues[invoice.number]:
+            by = ", ".join(f"{p.source} {p.amount} {p.currency} ({p.external_id or p.method})" for p in payments[-2:])
+            reason = f"{invoice.number} was paid in the meantime by {by}; {due} {invoice.currency} due: check by hand"
+            return Match("review", match.confidence, reason[:300], suggestions=match.suggestions)
+    return match
 
 
 def _book(tx: ParsedTransaction, match: Match, *, account_iban: str, actor: Actor) -> tuple[Booking, ...]:

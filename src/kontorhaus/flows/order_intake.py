@@ -5,7 +5,8 @@ either all of it or nothing.
 Reading order: resolve articles and customer -> place the order (reserves stock) -> remember
 the idempotency key -> issue the invoice (its gapless number locks the counter until commit, so
 it comes as late as it can) -> record a payment made in the shop -> queue the confirmation
-e-mail with the invoice attached (the worker renders the PDF when it sends it).
+e-mail with the invoice attached (the worker renders the PDF when it sends it) -> an order paid
+in the shop gets its digital goods at once (download e-mail).
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ from kontorhaus.sales.selectors import order_find_for_intake
 from kontorhaus.sales.services import OrderPlacement, PlacedLine, order_intake_remember, order_place
 
 from .confirmation import confirmation_enqueue
+from .digital_delivery import digital_delivery_if_paid
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
             invoice=invoice, actor=actor,
         )
     confirmation_enqueue(order=order, invoice=invoice)
+    digital_delivery_if_paid(order=order, actor=actor)  # paid in the shop: the download e-mail at once
     return IntakeResult(order=order, created=True, invoice=invoice)
 
 

@@ -1,5 +1,6 @@
 """Payment received: the payment is booked against the order's invoice and the order's
-payment state is derived anew from all its payments — in one transaction."""
+payment state is derived anew from all its payments; once paid, its digital lines are
+delivered — in one transaction."""
 
 from kontorhaus.billing.models import Payment
 from kontorhaus.billing.selectors import invoice_for_order, order_payment_totals
@@ -10,6 +11,8 @@ from kontorhaus.core.transactions import flow
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import orders_over_credit_limit_list
 from kontorhaus.sales.services import order_payment_state_refresh, order_release_refresh
+
+from .digital_delivery import digital_delivery_if_paid
 
 
 @flow
@@ -24,4 +27,5 @@ def payment_received(*, order: SalesOrder, data: PaymentData, actor: Actor) -> P
     for waiting in orders_over_credit_limit_list(customer_id=order.customer_id):
         if waiting.pk != order.pk:
             order_release_refresh(order=waiting, actor=actor)
+    digital_delivery_if_paid(order=order, actor=actor)
     return payment

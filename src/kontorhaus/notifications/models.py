@@ -8,6 +8,9 @@ from .states import OutgoingEmailStatus
 class EmailTemplate(models.TextChoices):
     ORDER_CONFIRMATION = "order_confirmation", "Order confirmation"
     ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+    PAYMENT_REMINDER = "payment_reminder", "Payment reminder"
+    PREPAYMENT_REMINDER = "prepayment_reminder", "Prepayment reminder"
+    DIGITAL_DELIVERY = "digital_delivery", "Digital delivery"
 
 
 class OutgoingEmail(models.Model):

@@ -86,6 +86,8 @@ class SalesOrderLine(models.Model):
     gross = models.DecimalField(**MONEY)
     reserved_quantity = models.PositiveIntegerField(default=0)
     backordered_quantity = models.PositiveIntegerField(default=0)
+    # Digital and service lines: how many units the customer has received (download link, key).
+    delivered_quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]

@@ -21,11 +21,20 @@ def derive_payment_state(*, total: Decimal, paid: Decimal, refunded: Decimal) ->
     return PaymentState.PAID
 
 
-def derive_fulfillment_state(*, shipped_by_line: Iterable[tuple[int, int]], released: bool = False) -> FulfillmentState:
-    """(ordered, shipped) per physical line, and whether the order was released to the
-    warehouse. Pick, pack and delivery records join this function with the warehouse and
-    shipping issues."""
+def derive_fulfillment_state(
+    *, shipped_by_line: Iterable[tuple[int, int]], released: bool = False,
+    delivered_by_line: Iterable[tuple[int, int]] = (),
+) -> FulfillmentState:
+    """(ordered, shipped) per physical line, whether the order was released to the warehouse,
+    and (ordered, delivered) per digital or service line. Pick, pack and delivery records join
+    this function with the warehouse and shipping issues.
+
+    The physical part governs a mixed order; an order of digital and service lines only is
+    delivered when each of them is."""
     lines = list(shipped_by_line)
+    delivered = list(delivered_by_line)
+    if not lines and delivered and all(d >= o for o, d in delivered):
+        return FulfillmentState.DELIVERED
     shipped = sum(s for _, s in lines)
     if not lines or shipped == 0:
         return FulfillmentState.RELEASED if released else FulfillmentState.UNFULFILLED

@@ -51,6 +51,7 @@ class OrderPlacement:
     customer_snapshot: dict = field(default_factory=dict)
 
 
+DELIVERED_NOT_SHIPPED = frozenset({ArticleKind.DIGITAL, ArticleKind.SERVICE})  # counted, not shipped
 MAX_ORDER_TOTAL = Decimal("1000000000")  # one billion: far above any shop order, far below the columns
 
 
@@ -178,7 +179,13 @@ def _release_gate(order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
     released_now = order.readiness == Readiness.READY and order.released_at is None
     if released_now:
         order.released_at = clock.now()
-    order.fulfillment_state = derive_fulfillment_state(shipped_by_line=(), released=order.released_at is not None)
+    order.fulfillment_state = derive_fulfillment_state(
+        # (ordered, shipped) per physical line: nothing is shipped until shipments exist
+        shipped_by_line=[(line.quantity, 0) for line in lines if line.article_kind == ArticleKind.PHYSICAL],
+        released=order.released_at is not None,
+        delivered_by_line=[(line.quantity, line.delivered_quantity) for line in lines
+                           if line.article_kind in DELIVERED_NOT_SHIPPED],
+    )
     return released_now
 
 
@@ -245,4 +252,32 @@ def order_payment_state_refresh(*, order: SalesOrder, paid: Decimal, refunded: D
         if _release_gate(order, list(order.lines.all())):
             _record_release(order, actor)
         order.save(update_fields=["payment_state", "readiness", "released_at", "fulfillment_state"])
+    return order
+
+
+@operation
+def order_lines_delivered(*, order: SalesOrder, positions: list[int], actor: Actor) -> SalesOrder:
+    """Record that the customer has received these digital or service lines in full (a download
+    link, a licence key) and derive the fulfillment state anew. Lines already delivered are
+    left as they are; delivering nothing new is a no-op."""
+    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    lines = list(order.lines.all())
+    by_position = {line.position: line for line in lines}
+    for position in positions:
+        line = by_position.get(position)
+        if line is None or line.article_kind not in DELIVERED_NOT_SHIPPED:
+            raise InvalidInput(f"line {position} is not a digital or service line of {order.number}",
+                               details={"field": "positions", "position": position})
+    changed = [line for p in sorted(set(positions)) if (line := by_position[p]).delivered_quantity < line.quantity]
+    if not changed:
+        return order
+    for line in changed:
+        line.delivered_quantity = line.quantity
+    SalesOrderLine.objects.bulk_update(changed, ["delivered_quantity"])
+    before = order.fulfillment_state
+    if _release_gate(order, lines):
+        _record_release(order, actor)
+    order.save(update_fields=["readiness", "released_at", "fulfillment_state"])
+    record(action=AuditAction.SALES_ORDER_LINES_DELIVERED, obj=order, actor=actor, order_number=order.number,
+           data={"positions": [line.position for line in changed], "from": before, "to": order.fulfillment_state})
     return order

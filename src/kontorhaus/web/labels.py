@@ -64,6 +64,7 @@ EMAIL_STATUS = {
 EMAIL_TEMPLATE = {
     EmailTemplate.ORDER_CONFIRMATION: _("Order confirmation"),
     EmailTemplate.ORDER_CANCELLED: _("Order cancelled"),
+    EmailTemplate.DIGITAL_DELIVERY: _("Download links"),
 }
 
 PAYMENT_METHOD = {
@@ -113,6 +114,10 @@ AUDIT_ACTION = {
     AuditAction.SALES_ORDER_RELEASED: _("Released to the warehouse"),
     AuditAction.CATALOG_ARTICLE_CREATED: _("Article created"),
     AuditAction.CATALOG_ARTICLE_UPDATED: _("Article updated"),
+    AuditAction.SALES_ORDER_LINES_DELIVERED: _("Digital lines delivered"),
+    AuditAction.FULFILLMENT_DIGITAL_DELIVERY_SENT: _("Download links sent"),
+    AuditAction.FULFILLMENT_DIGITAL_DELIVERY_PARKED: _("Digital delivery parked"),
+    AuditAction.FULFILLMENT_DOWNLOAD_GRANT_USED: _("File downloaded"),
 }
 
 _ALL = {

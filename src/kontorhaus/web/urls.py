@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_bank, views_customer_actions, views_order_actions
+from . import views, views_bank, views_customer_actions, views_digital, views_order_actions, views_portal, views_refunds
 
 app_name = "web"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("orders/<str:number>/payments/", views_order_actions.order_payment_record, name="order_payment_record"),
     path("orders/<str:number>/cancel/", views_order_actions.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/refunds/", views_refunds.order_refund_create, name="order_refund_create"),
+    path("refunds/<str:reference>/confirm/", views_refunds.refund_confirm_view, name="refund_confirm"),
+    path("refunds/sepa/", views_refunds.refund_sepa_view, name="refund_sepa"),
+    path("refunds/sepa/<str:message_id>.xml", views_refunds.refund_sepa_download, name="refund_sepa_download"),
+    path("orders/<str:number>/digital-delivery/", views_digital.order_digital_delivery_view,
+         name="order_digital_delivery"),
+    path("d/<str:token>", views_portal.portal_download, name="portal_download"),
     path("invoices/<str:number>.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("credit-notes/<str:number>.pdf", views.credit_note_pdf, name="credit_note_pdf"),
     path("articles/", views.article_list_view, name="article_list"),

@@ -20,6 +20,7 @@ from kontorhaus.core.exceptions import DomainError, NotFound
 from kontorhaus.core.selectors import audit_event_list_for_order
 from kontorhaus.customers.selectors import customer_get, customer_list
 from kontorhaus.documents.services import document_render
+from kontorhaus.fulfillment.selectors import digital_overview_for_order
 from kontorhaus.inventory.selectors import stock_availability
 from kontorhaus.notifications.selectors import email_list_for_order
 from kontorhaus.sales.selectors import customer_order_list, order_get, order_list
@@ -83,6 +84,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "credit_notes": credit_note_list_for_order(order_number=order.number),
         "payments": payment_list_for_order(order_number=order.number),
         "emails": email_list_for_order(order_number=order.number),
+        "digital": digital_overview_for_order(order_number=order.number),
         "events": audit_event_list_for_order(order_number=order.number),
         "payment_methods": labels.choices("payment_method"),
     })

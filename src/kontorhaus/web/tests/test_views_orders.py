@@ -246,10 +246,11 @@ def test_order_detail_query_count_does_not_grow_with_lines_or_events(client_in, 
     big = make_order(*[("TSHIRT-M", 1, "19.99"), ("BOOK-1", 2, "24.00")] * 4, paid=True)
     order_cancel(order=big, actor=ACTOR)  # more events, a credit note, another e-mail
 
-    # when / then: session, user, order+customer, lines, invoice, credit notes, payments, e-mails, events
-    with django_assert_num_queries(9):
+    # when / then: session, user, order+customer, lines, invoice, credit notes, payments, e-mails,
+    # digital delivery, refunds, payments to refund, events
+    with django_assert_num_queries(12):
         client_in.get(f"/orders/{small.number}/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         client_in.get(f"/orders/{big.number}/")
 
 
