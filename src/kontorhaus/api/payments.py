@@ -9,6 +9,7 @@ from kontorhaus.billing.selectors import payment_find, payment_list_for_order
 from kontorhaus.billing.services import PaymentData
 from kontorhaus.billing.states import PaymentSource
 from kontorhaus.core.audit import Actor
+from kontorhaus.core.exceptions import IdempotencyConflict
 from kontorhaus.flows.payment_received import payment_received
 from kontorhaus.sales.selectors import order_get
 
@@ -41,6 +42,9 @@ def order_payment_create(request: HttpRequest, number: str, body: PaymentIn):
                        external_id=_external_id(request.auth.name, body.external_id),
                        received_at=body.received_at)
     known = payment_find(source=data.source, external_id=data.external_id) if data.external_id else None
+    if known is not None and (known.order_number, known.amount) != (order.number, data.amount):
+        raise IdempotencyConflict("this external_id was used for another order or amount",
+                                  details={"field": "external_id", "order": known.order_number})
     payment = known or payment_received(order=order, data=data, actor=Actor("api", request.auth.name))
     order.refresh_from_db(fields=["payment_state"])
     body_out = {"order_number": order.number, "payment_status": order.payment_state,

@@ -7,8 +7,9 @@ from django.forms.models import model_to_dict
 
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor, AuditAction, record
-from kontorhaus.core.exceptions import DomainError, InvalidInput
+from kontorhaus.core.exceptions import DomainError, IdempotencyConflict, InvalidInput
 from kontorhaus.core.models import CompanyProfile, NumberKind
+from kontorhaus.core.money import exponent, quantize
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
@@ -127,12 +128,22 @@ def payment_record(*, data: PaymentData, invoice: Invoice | None, actor: Actor) 
     """Book a payment. The same (source, external_id) is booked once; a repeat returns it."""
     if data.amount == 0:
         raise InvalidInput("amount must not be zero", details={"field": "amount"})
+    if quantize(data.amount, data.currency) != data.amount:
+        raise InvalidInput(f"{data.currency} amounts have at most {exponent(data.currency)} decimals",
+                           details={"field": "amount"})
     if invoice is not None and invoice.currency != data.currency:
         raise InvalidInput(f"payment in {data.currency} for an invoice in {invoice.currency}",
                            details={"field": "currency"})
     if data.external_id:
         existing = Payment.objects.filter(source=data.source, external_id=data.external_id).first()
         if existing is not None:
+            if (existing.order_number, existing.amount, existing.currency) != (
+                data.order_number, data.amount, data.currency
+            ):
+                raise IdempotencyConflict(
+                    "a payment with this reference was booked for another order or amount",
+                    details={"field": "external_id", "order": existing.order_number},
+                )
             return existing
     try:
         with transaction.atomic():

@@ -42,6 +42,7 @@ def test_the_same_external_id_is_booked_once(api_client, order):
 @pytest.mark.parametrize("body", [
     {"amount": "0.00"}, {"amount": "-5.00"}, {"amount": 44.88}, {"amount": "abc"}, {"currency": "USD"},
     {"currency": "eur"}, {"method": "bitcoin"}, {"reference": "x" * 141}, {"received_at": "2026-11-26"},
+    {"amount": "10.005"}, {"amount": "0.0001"},
 ])
 def test_bad_payments_are_refused_and_nothing_is_booked(api_client, order, body):
     response = pay(api_client, order["number"], **body)
@@ -54,3 +55,15 @@ def test_unknown_order_and_missing_token(api_client, client, order):
     assert pay(api_client, "AU-1999-000001").status_code == 404
     assert pay(client, order["number"]).status_code == 401
     assert not Payment.objects.exists()
+
+
+def test_an_external_id_of_another_order_is_a_conflict_and_books_nothing(api_client, order):
+    make_article(sku="MUG", stock=5)
+    body = order_payload(lines=[{"sku": "MUG", "quantity": 1, "unit_price": "44.88"}], shipping=None)
+    other = api_client.post("/api/v1/orders", json.dumps(body), content_type="application/json").json()
+    assert pay(api_client, order["number"], external_id="tx-9").status_code == 201
+    response = pay(api_client, other["number"], external_id="tx-9")
+    assert response.status_code == 409
+    assert response.json()["details"]["order"] == order["number"]
+    assert SalesOrder.objects.get(number=other["number"]).payment_state == "unpaid"
+    assert Payment.objects.count() == 1

@@ -150,6 +150,13 @@ class Matcher:
         if due <= 0:
             return self._decide(UNSURE, f"{n} is already paid (earlier line of this import)", (),
                                 (Suggestion(n, UNSURE, "already paid"),))
+        if amount == due and (twin := self._stranger_twin(invoice, tx)):
+            # Number and amount fit, but the payer is someone else and a neighbouring invoice of
+            # theirs is open over the same amount: one wrong digit would book the wrong customer.
+            return self._decide(UNSURE, f"{n} is named and the amount fits, but the payer is not its buyer; "
+                                f"{twin} (one digit away, same amount) fits the payer", (),
+                                (Suggestion(twin, TYPO, "one digit away, amount and payer match"),
+                                 Suggestion(n, UNSURE, "named, other buyer")))
         if amount == due:
             conf, reason = (EXACT, f"{n}: number and amount match") if exact else \
                 (TYPO, f"{n}: number with one typo, amount matches")
@@ -192,6 +199,16 @@ class Matcher:
         twins = {n for key in neighbour_keys(ref) for n in self._lookup(ref, key)
                  if n != number and self.dues[n] == tx.amount and self.invoices[n].currency == tx.currency}
         return min(twins) if twins else None
+
+    def _stranger_twin(self, invoice: OpenInvoice, tx: ParsedTransaction) -> str | None:
+        """A neighbour of the named invoice, over the same amount, whose buyer is the payer —
+        when the named invoice's buyer is not."""
+        if not tx.counterparty_name or names_similar(tx.counterparty_name, invoice.names):
+            return None
+        twin = self._typo_twin(invoice.number, tx)
+        if twin and names_similar(tx.counterparty_name, self.invoices[twin].names):
+            return twin
+        return None
 
     # --- step 2: amount and name ------------------------------------------------------------
 

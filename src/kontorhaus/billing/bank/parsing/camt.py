@@ -111,7 +111,7 @@ def _statement(stmt: ET.Element, path: str, version: str, group_created: str) ->
         created_at=created_at,
         opening_balance=opening,
         closing_balance=closing,
-        transactions=finalize(drafts, account=account, statement_id=statement_id),
+        transactions=finalize(drafts, account=account),
     )
 
 

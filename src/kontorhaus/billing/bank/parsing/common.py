@@ -7,9 +7,11 @@ Entry key (what matching uses to recognise a line it has already booked):
   `"<account>|<reference>"`, plus `"|<n>"` (1-based) for the n-th transaction of a batch entry that was
   split into its `TxDtls`. It survives re-exports of the same day, even if the file is re-ordered.
 * Otherwise (no reference, `NONREF`, or the bank reused the reference on several lines, as the
-  Bundesbank sample does) it is `"sha256:" + hex` over account, statement id, booking date, amount,
-  direction, remittance, counterparty, end-to-end id and the line's position in the statement. That is
-  stable for re-imports of the same statement file; two identical lines stay distinct by position.
+  Bundesbank sample does) it is `"sha256:" + hex` over account, booking date, amount, direction,
+  remittance, counterparty and end-to-end id, plus `"#<n>"` for the n-th identical line of the
+  statement. Neither the statement id nor the line's position is part of it, so the same day in an
+  overlapping statement (a monthly one after the daily ones) gives the same keys and books nothing
+  twice; two identical transfers on one day stay distinct by their count.
 
 Keys are at most ~80 characters and unique across accounts (the account is part of every key).
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kontorhaus.billing.bank.types import ParsedTransaction, StatementFormatError
+from kontorhaus.core.money import exponent, quantize
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ENTRIES = 200_000
@@ -100,12 +103,31 @@ def collapse_spaces(value: str) -> str:
     return " ".join(value.split())
 
 
-def finalize(drafts: list[Draft], *, account: str, statement_id: str) -> tuple[ParsedTransaction, ...]:
-    """Give every draft its entry key (see the module docstring) and freeze it."""
+MAX_AMOUNT = Decimal("999999999999.99")  # what the amount columns hold
+MAX_ACCOUNT_LENGTH = 34  # an IBAN; other account ids are shorter
+
+
+def _check(d: Draft, account: str) -> None:
+    where = f"line {d.position}"
+    if len(account) > MAX_ACCOUNT_LENGTH:
+        raise StatementFormatError(f"account id {account[:40]!r} is longer than {MAX_ACCOUNT_LENGTH} characters")
+    if d.amount > MAX_AMOUNT:
+        raise StatementFormatError(f"amount {d.amount} is implausibly large", where=where)
+    if quantize(d.amount, d.currency) != d.amount:
+        raise StatementFormatError(
+            f"amount {d.amount} has more decimals than {d.currency} has ({exponent(d.currency)})", where=where
+        )
+
+
+def finalize(drafts: list[Draft], *, account: str) -> tuple[ParsedTransaction, ...]:
+    """Check every draft, give it its entry key (see the module docstring) and freeze it."""
+    for draft in drafts:
+        _check(draft, account)
     ref_counts = Counter(d.ref_key for d in drafts if d.ref_key)
+    seen: Counter[str] = Counter()
     return tuple(
         ParsedTransaction(
-            entry_key=_entry_key(d, account, statement_id, unique_ref=ref_counts[d.ref_key] == 1),
+            entry_key=_entry_key(d, account, seen, unique_ref=ref_counts[d.ref_key] == 1),
             booking_date=d.booking_date,
             value_date=d.value_date,
             amount=d.amount,
@@ -122,12 +144,11 @@ def finalize(drafts: list[Draft], *, account: str, statement_id: str) -> tuple[P
     )
 
 
-def _entry_key(d: Draft, account: str, statement_id: str, *, unique_ref: bool) -> str:
+def _entry_key(d: Draft, account: str, seen: Counter[str], *, unique_ref: bool) -> str:
     if d.ref_key and unique_ref:
         return f"{account}|{d.ref_key}"
     parts = [
         account,
-        statement_id,
         d.booking_date.isoformat(),
         format(d.amount.normalize(), "f"),
         "C" if d.credit else "D",
@@ -135,6 +156,7 @@ def _entry_key(d: Draft, account: str, statement_id: str, *, unique_ref: bool) -
         d.counterparty_name,
         d.counterparty_iban,
         d.end_to_end_id,
-        d.position,
     ]
-    return "sha256:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    seen[digest] += 1
+    return f"sha256:{digest}#{seen[digest]}"

@@ -135,7 +135,7 @@ def _finish(builder: _Builder) -> ParsedStatement:
         created_at=None,
         opening_balance=builder.opening.amount,
         closing_balance=builder.closing.amount,
-        transactions=finalize(drafts, account=builder.account, statement_id=statement_id),
+        transactions=finalize(drafts, account=builder.account),
     )
 
 

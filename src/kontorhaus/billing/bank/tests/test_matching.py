@@ -202,3 +202,16 @@ def test_fifty_thousand_open_invoices_stay_fast():
     statuses = [m.match(tx).status for tx in lines]
     assert time.perf_counter() - start < 2.0
     assert statuses.count("booked") >= 1300
+
+
+def test_a_typo_that_names_another_customers_invoice_of_the_same_amount_waits_for_review():
+    # given Erika's and Max's open invoices over the same amount, one digit apart
+    m = matcher(invoice(1, name="Erika Mustermann"), invoice(2, name="Max Schmidt"))
+    # when Max pays quoting Erika's number
+    result = m.match(line("RE-2026-000001", name="Max Schmidt"))
+    # then nothing is booked; Max's own invoice is suggested first
+    assert result.status == "review"
+    assert [s.invoice for s in result.suggestions] == ["RE-2026-000002", "RE-2026-000001"]
+    # and Erika paying her own number is booked as before
+    assert matcher(invoice(1, name="Erika Mustermann"), invoice(2, name="Max Schmidt")).match(
+        line("RE-2026-000001", name="Erika Mustermann")).status == "booked"
