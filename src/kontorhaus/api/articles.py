@@ -8,8 +8,8 @@ from kontorhaus.catalog.selectors import article_get, article_list
 from kontorhaus.catalog.services import ArticleData, article_create, article_update
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.money import plain
+from kontorhaus.flows.stock_received import stock_adjusted
 from kontorhaus.inventory.selectors import stock_availability
-from kontorhaus.inventory.services import stock_adjust
 
 from .schemas_articles import ArticleCreateIn, ArticleIn, ArticleOut, StockAdjustmentIn, StockMoveOut
 
@@ -62,7 +62,7 @@ def article_update_endpoint(request: HttpRequest, sku: str, body: ArticleIn):
 
 @router.post("/articles/{sku}/stock-adjustments", response={201: StockMoveOut})
 def stock_adjustment_create(request: HttpRequest, sku: str, body: StockAdjustmentIn):
-    move = stock_adjust(article=article_get(sku=sku), delta=body.quantity, reason=body.reason, note=body.note,
+    move = stock_adjusted(article=article_get(sku=sku), delta=body.quantity, reason=body.reason, note=body.note,
                         actor=_actor(request))
     return Status(201, {"sku": sku, "quantity": move.quantity, "direction": "in" if body.quantity > 0 else "out",
                  "reason": move.reason, "note": move.note, "occurred_at": move.occurred_at.isoformat()})

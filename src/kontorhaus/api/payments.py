@@ -46,8 +46,8 @@ def order_payment_create(request: HttpRequest, number: str, body: PaymentIn):
         raise IdempotencyConflict("this external_id was used for another order or amount",
                                   details={"field": "external_id", "order": known.order_number})
     payment = known or payment_received(order=order, data=data, actor=Actor("api", request.auth.name))
-    order.refresh_from_db(fields=["payment_state"])
-    body_out = {"order_number": order.number, "payment_status": order.payment_state,
+    order.refresh_from_db(fields=["payment_state", "balance_due"])
+    body_out = {"order_number": order.number, "payment_status": order.payment_state, "balance_due": order.balance_due,
                 "payment": payment_out(payment),
                 "payments": [payment_out(p) for p in payment_list_for_order(order_number=order.number)]}
     return Status(200 if known else 201, body_out)

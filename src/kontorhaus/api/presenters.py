@@ -54,7 +54,7 @@ def order_out(order: SalesOrder, *, new_invoice: Invoice | None = None) -> dict:
     credit_notes = [] if new_invoice else credit_note_list_for_order(order_number=order.number)
     return {
         "number": order.number, "channel": order.channel, "external_id": order.external_id,
-        "status": order.status, "payment_status": order.payment_state,
+        "status": order.status, "payment_status": order.payment_state, "balance_due": order.balance_due,
         "fulfillment_status": order.fulfillment_state, "readiness": order.readiness,
         "released_at": order.released_at, "placed_at": order.placed_at, "currency": order.currency,
         "prices_include_vat": order.prices_include_vat, "payment_method": order.payment_method,

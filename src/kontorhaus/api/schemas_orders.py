@@ -157,6 +157,7 @@ class OrderOut(Schema):
     external_id: str
     status: str
     payment_status: str
+    balance_due: Decimal  # still to pay (> 0); < 0: the customer's credit, to be refunded
     fulfillment_status: str
     readiness: str
     released_at: dt.datetime | None

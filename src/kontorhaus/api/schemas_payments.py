@@ -30,5 +30,6 @@ class PaymentOut(Schema):
 class PaymentRecordedOut(Schema):
     order_number: str
     payment_status: str
+    balance_due: Decimal  # still to pay (> 0); < 0: the customer's credit, to be refunded
     payment: PaymentOut
     payments: list[PaymentOut]

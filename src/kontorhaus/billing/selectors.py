@@ -1,10 +1,14 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from kontorhaus.core.exceptions import NotFound
+from kontorhaus.core.money import ZERO, db_amount
 
-from .models import CreditNote, Invoice, Payment
+from .models import MONEY, CreditNote, Invoice, Payment
+from .states import InvoiceStatus
 
 
 def invoice_get(*, number: str) -> Invoice:
@@ -46,4 +50,69 @@ def order_payment_totals(*, order_number: str) -> tuple[Decimal, Decimal]:
     sums = Payment.objects.filter(order_number=order_number).aggregate(
         paid=Sum("amount", filter=Q(amount__gt=0)), refunded=Sum("amount", filter=Q(amount__lt=0))
     )
-    return sums["paid"] or Decimal("0.00"), -(sums["refunded"] or Decimal("0.00"))
+    return db_amount(sums["paid"]), ZERO - db_amount(sums["refunded"])
+
+
+CENT = Decimal("0.01")  # amounts are whole cents: "something due" is at least one
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What an order owes and what was paid for it — the one rule for "amount due".
+
+    invoiced: the order's invoice total gross (the order's total while no invoice is issued)
+    credited: the credit notes of that invoice (partial credits and the cancellation)
+    paid:     the order's payments (> 0), whichever invoice or source they came with
+    refunded: the order's refunds (negative payments), as a positive amount
+    """
+
+    invoiced: Decimal
+    credited: Decimal
+    paid: Decimal
+    refunded: Decimal
+
+    @property
+    def owed(self) -> Decimal:
+        return self.invoiced - self.credited
+
+    @property
+    def net_paid(self) -> Decimal:
+        return self.paid - self.refunded
+
+    @property
+    def due(self) -> Decimal:
+        """Still to pay: > 0 owed by the customer, < 0 the customer's credit (to be refunded)."""
+        return self.owed - self.net_paid
+
+
+def order_balance(*, order_number: str, order_total: Decimal) -> Balance:
+    """The order's balance. `order_total` is what the order owes while it has no invoice (its
+    total, or zero once cancelled); billing knows orders only by number. Three queries."""
+    invoice = invoice_for_order(order_number=order_number)
+    if invoice is None:
+        invoiced, credited = order_total, ZERO
+    else:
+        invoiced = invoice.total_gross
+        credited = db_amount(CreditNote.objects.filter(invoice=invoice).aggregate(s=Sum("total_gross"))["s"])
+    paid, refunded = order_payment_totals(order_number=order_number)
+    return Balance(invoiced=invoiced, credited=credited, paid=paid, refunded=refunded)
+
+
+def _sum_subquery(queryset: QuerySet, group: str, field: str) -> Coalesce:
+    total = queryset.order_by().values(group).annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total), Value(ZERO), output_field=DecimalField(**MONEY))
+
+
+def invoice_open_list() -> QuerySet[Invoice]:
+    """Issued invoices with something still due, annotated in SQL by the rule of `Balance`:
+    `credited` (its credit notes), `net_paid` (payments less refunds of its order) and
+    `due` = total gross - credited - net_paid, at least a cent (SQLite computes it in floats:
+    read it through `core.money.db_amount`). Callers filter and order further."""
+    credited = _sum_subquery(CreditNote.objects.filter(invoice=OuterRef("pk")), "invoice", "total_gross")
+    net_paid = _sum_subquery(Payment.objects.filter(order_number=OuterRef("order_number")), "order_number", "amount")
+    return (
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED)
+        .annotate(credited=credited, net_paid=net_paid)
+        .annotate(due=F("total_gross") - F("credited") - F("net_paid"))
+        .filter(due__gte=CENT)
+    )

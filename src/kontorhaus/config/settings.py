@@ -191,6 +191,9 @@ KONTORHAUS = {
     "INVOICE_POLICY": os.environ.get("KONTORHAUS_INVOICE_POLICY", "at_order"),  # or "at_shipment"
     "EMAIL_SENDING_LEASE_SECONDS": int(os.environ.get("KONTORHAUS_EMAIL_LEASE", 300)),
     "EMAIL_MAX_ATTEMPTS": 8,
+    # Ids of e-mails the SMTP server accepted, written before the outbox row is updated (see
+    # notifications/journal.py): a worker killed in between does not send them twice.
+    "OUTBOX_JOURNAL": os.environ.get("KONTORHAUS_OUTBOX_JOURNAL", str(VAR_DIR / "outbox-sent.journal")),
     "DOCUMENT_TEMPLATE_DIR": os.environ.get("KONTORHAUS_TEMPLATE_DIR", ""),
     "DEFAULT_WAREHOUSE": "MAIN",
     # Payment methods whose physical goods may leave the warehouse before the money is in.

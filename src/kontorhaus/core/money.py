@@ -36,6 +36,15 @@ def quantize(amount: Decimal, currency: str = "EUR") -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def db_amount(value: Decimal | None) -> Decimal:
+    """An amount the database computed from money columns (a SUM, a difference), exact to their
+    two places again: SQLite adds decimals as floats and hands back 15 significant digits
+    (54.8800000000000, or 1E-14 for nothing). None (a sum over no rows) is zero."""
+    if value is None:
+        return ZERO
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def quantize_unit_price(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 

@@ -23,3 +23,8 @@ def customer_get(*, number: str) -> Customer:
         return Customer.objects.get(pk=int(digits))
     except Customer.DoesNotExist:
         raise NotFound(f"customer {number} not found")
+
+
+def customer_lock(*, customer: Customer) -> Customer:
+    """The customer's current row, locked until the caller's transaction ends."""
+    return Customer.objects.select_for_update().get(pk=customer.pk)

@@ -39,6 +39,7 @@ from kontorhaus.billing.selectors import invoice_get, payment_list_for_order
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError
 from kontorhaus.core.transactions import flow
+from kontorhaus.flows.order_balance import order_balance_get
 from kontorhaus.flows.payment_received import payment_received
 from kontorhaus.sales.selectors import order_get, order_lock
 
@@ -133,14 +134,15 @@ def _import_statement(parsed: ParsedStatement, matcher: Matcher, *, file_sha256:
 def _unless_paid_meanwhile(match: Match, matcher: Matcher) -> Match:
     """The open invoices were read without locks when the import began; another source (a PSP
     webhook, a payment by hand) may have paid one since. Under each order's row lock — the lock
-    every booking takes — the due is read again; if it fell, the line waits for review instead
-    of booking an overpayment (the rule of `flows.psp_payment`)."""
+    every booking takes — the due is read again, by the one rule (`order_balance_get`); if it
+    fell, the line waits for review instead of booking an overpayment (the rule of
+    `flows.psp_payment`)."""
     for allocation in sorted(match.allocations, key=lambda a: a.invoice.order_number):
         invoice = invoice_get(number=allocation.invoice.number)
-        order_lock(order=order_get(number=invoice.order_number))
-        payments = [p for p in payment_list_for_order(order_number=invoice.order_number) if p.invoice_id == invoice.pk]
-        due = invoice.total_gross - sum((p.amount for p in payments), Decimal("0"))
+        order = order_lock(order=order_get(number=invoice.order_number))
+        due = order_balance_get(order=order).due
         if due < matcher.dues[invoice.number]:
+            payments = payment_list_for_order(order_number=invoice.order_number)
             by = ", ".join(f"{p.source} {p.amount} {p.currency} ({p.external_id or p.method})" for p in payments[-2:])
             reason = f"{invoice.number} was paid in the meantime by {by}; {due} {invoice.currency} due: check by hand"
             return Match("review", match.confidence, reason[:300], suggestions=match.suggestions)

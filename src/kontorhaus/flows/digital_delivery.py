@@ -3,7 +3,8 @@ link per digital line (expiring, limited) and the licence keys from the article'
 digital lines count as delivered — in the caller's transaction (order intake, payment
 received), or in one of its own when a person retries a parked delivery.
 
-Reading order: only a paid, open order with digital lines not yet delivered goes on -> licence
+Reading order: only a paid (nothing due: `balance_due <= 0`, so a partial refund does not
+undo it), open order with digital lines not yet delivered goes on -> licence
 keys are assigned first (an empty pool parks the whole delivery with its reason, nothing else
 changes) -> a download grant per line -> the lines are marked delivered (the order's fulfillment
 state follows) -> one e-mail -> the delivery is recorded. Running it again finds nothing left
@@ -34,7 +35,6 @@ from kontorhaus.fulfillment.services import (
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import SalesOrder, SalesOrderLine
-from kontorhaus.sales.progress import PAID_STATES
 from kontorhaus.sales.selectors import order_lock
 from kontorhaus.sales.services import order_lines_delivered
 from kontorhaus.sales.states import SalesOrderStatus
@@ -58,7 +58,7 @@ def digital_delivery_if_paid(*, order: SalesOrder, actor: Actor) -> DigitalDeliv
 def _deliver(*, order: SalesOrder, actor: Actor) -> DigitalDelivery | None:
     # Decided on the locked row: a payment booked twice at once (webhook and bank) delivers once.
     order = order_lock(order=order)
-    if order.status != SalesOrderStatus.OPEN or order.payment_state not in PAID_STATES:
+    if order.status != SalesOrderStatus.OPEN or order.balance_due > 0:  # settled: nothing due
         return None
     lines = _undelivered_digital_lines(order)
     if not lines:

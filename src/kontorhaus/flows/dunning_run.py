@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kontorhaus.billing.dunning.policy import CANCEL_REASON, PREPAYMENT_METHOD, prepayment_reminder_days
-from kontorhaus.billing.dunning.selectors import DueNotice, dunning_due_list, order_net_paid, prepayment_reminders
+from kontorhaus.billing.dunning.selectors import DueNotice, dunning_due_list, prepayment_reminders
 from kontorhaus.billing.dunning.services import PrepaymentOrder, dunning_notice_issue, prepayment_reminder_send
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
@@ -29,7 +29,6 @@ from .order_cancel import order_cancel
 logger = logging.getLogger(__name__)
 
 REMIND, CANCEL, KEEP = "remind", "cancel", "keep"
-UNPAID_STATES = (PaymentState.UNPAID, PaymentState.PARTIALLY_PAID)
 
 
 @dataclass(frozen=True)
@@ -91,21 +90,20 @@ def _prepayment_step(item: PrepaymentItem, on: dt.date, actor: Actor):
 
 
 def _prepayment_plan(on: dt.date) -> list[PrepaymentItem]:
-    """Open prepayment orders, unpaid or partly paid, placed at least the reminder's days ago."""
+    """Open prepayment orders with something due (unpaid or partly paid), placed at least the
+    reminder's days ago."""
     orders = list(
         order_list(filters=OrderFilter(status=SalesOrderStatus.OPEN,
                                        placed_to=on - dt.timedelta(days=prepayment_reminder_days())))
-        .filter(payment_method=PREPAYMENT_METHOD, payment_state__in=UNPAID_STATES)
+        .filter(payment_method=PREPAYMENT_METHOD, balance_due__gt=0)
         .order_by("placed_at", "id")
     )
     numbers = [o.number for o in orders]
-    reminders, paid = prepayment_reminders(order_numbers=numbers), order_net_paid(order_numbers=numbers)
+    reminders = prepayment_reminders(order_numbers=numbers)
     plan = []
     for order in orders:
-        amount = order.total_gross - paid.get(order.number, Decimal("0.00"))
+        amount = order.balance_due
         reminder = reminders.get(order.number)
-        if amount <= 0:
-            continue
         if reminder is None:
             plan.append(PrepaymentItem(order, REMIND, amount))
         elif on >= reminder.cancel_on:
@@ -117,7 +115,7 @@ def _prepayment_plan(on: dt.date) -> list[PrepaymentItem]:
 @flow
 def _remind(*, order: SalesOrder, on: dt.date, actor: Actor) -> str:
     order = order_lock(order=order)  # serialises concurrent runs on this order
-    if order.status != SalesOrderStatus.OPEN or order.payment_state not in UNPAID_STATES:
+    if order.status != SalesOrderStatus.OPEN or order.balance_due <= 0:
         return ""
     reminder = prepayment_reminder_send(
         order=PrepaymentOrder(order_number=order.number, customer_email=order.customer_email,
@@ -131,7 +129,7 @@ def _remind(*, order: SalesOrder, on: dt.date, actor: Actor) -> str:
 @flow
 def _cancel_unpaid(*, order: SalesOrder, actor: Actor) -> str:
     order = order_lock(order=order)
-    if order.status != SalesOrderStatus.OPEN or order.payment_state != PaymentState.UNPAID:
-        return ""  # paid (in part) or cancelled since the plan was made
+    if order.status != SalesOrderStatus.OPEN or order.payment_state != PaymentState.UNPAID or order.balance_due <= 0:
+        return ""  # paid (in part), credited or cancelled since the plan was made
     order_cancel(order=order, actor=actor, reason=CANCEL_REASON)
     return order.number

@@ -1,5 +1,7 @@
 """Order cancelled: the order is closed, its reserved stock goes back, an issued invoice is
-cancelled by a credit note, and the customer is told — in one transaction."""
+cancelled by a credit note (the order owes nothing now: money paid for it shows as the
+customer's credit, to be refunded), orders of the customer held by their credit limit are
+checked again, and the customer is told — in one transaction."""
 
 from kontorhaus.billing.selectors import invoice_for_order
 from kontorhaus.billing.services import credit_note_issue_cancellation
@@ -13,6 +15,9 @@ from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import order_lock
 from kontorhaus.sales.services import order_cancel as sales_order_cancel
 from kontorhaus.sales.states import SalesOrderStatus
+
+from .credit_limit import credit_limit_recheck
+from .order_balance import order_balance_refresh
 
 
 @flow
@@ -28,6 +33,8 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
     if invoice is not None and invoice.status == InvoiceStatus.ISSUED:
         note = credit_note_issue_cancellation(invoice=invoice, reason=reason or "Stornierung", actor=actor)
         attachments.append({"kind": "credit_note", "number": note.number})
+    order = order_balance_refresh(order=order, actor=actor)
+    credit_limit_recheck(customer_id=order.customer_id, actor=actor, skip=order)
     email_enqueue(
         template=EmailTemplate.ORDER_CANCELLED, to=order.customer_email, language=order.language,
         context={"order_number": order.number, "customer_name": order.customer_name, "reason": reason,

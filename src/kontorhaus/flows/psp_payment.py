@@ -17,18 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kontorhaus.billing.models import Payment
-from kontorhaus.billing.selectors import (
-    invoice_for_order,
-    invoice_get,
-    order_payment_totals,
-    payment_find,
-    payment_list_for_order,
-)
+from kontorhaus.billing.selectors import invoice_get, payment_find, payment_list_for_order
 from kontorhaus.billing.services import PaymentData
 from kontorhaus.billing.states import PaymentSource
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import NotFound
 from kontorhaus.core.transactions import flow
+from kontorhaus.flows.order_balance import order_balance_get
 from kontorhaus.flows.payment_received import payment_received
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import order_get, order_lock
@@ -73,15 +68,6 @@ def order_for_reference(reference: str) -> SalesOrder | None:
         return None
 
 
-def order_amount_due(*, order: SalesOrder) -> Decimal:
-    """What is still due on the order (its invoice's total, else the order's), from the payments
-    booked so far. Call it under the order's row lock to see every payment committed before."""
-    invoice = invoice_for_order(order_number=order.number)
-    total = invoice.total_gross if invoice is not None else order.total_gross
-    paid, refunded = order_payment_totals(order_number=order.number)
-    return total - paid + refunded
-
-
 @flow
 def psp_payment_received(*, payment: PspPayment, actor: Actor) -> PspOutcome:
     found = order_for_reference(payment.reference) if payment.reference else None
@@ -111,7 +97,7 @@ def _refusal(*, order: SalesOrder, payment: PspPayment) -> str:
         return f"paid {money}, but order {order.number} is in {order.currency}"
     if order.status == SalesOrderStatus.CANCELLED:
         return f"order {order.number} is cancelled: refund the {money}"
-    if order_amount_due(order=order) <= 0:
+    if order_balance_get(order=order).due <= 0:
         return (f"order {order.number} was paid in the meantime by {_paid_by(order)}: "
                 f"check for a double payment and refund the {money}")
     return ""

@@ -19,11 +19,14 @@ from decimal import Decimal
 
 from kontorhaus.billing.models import CreditNote, Invoice, Payment
 from kontorhaus.billing.models_refunds import Refund
-from kontorhaus.billing.refunds.selectors import bank_counterparty_for_payment, refunds_unbooked_total
+from kontorhaus.billing.refunds.selectors import (
+    bank_counterparty_for_payment,
+    refunds_failed_with_uncovered_note,
+    refunds_unbooked_total,
+)
 from kontorhaus.billing.refunds.services import RefundDraft, refund_check_amount, refund_create
-from kontorhaus.billing.refunds.services_credit_notes import invoice_uncredited_gross
-from kontorhaus.billing.refunds.states import CreditNoteKind, RefundMethod
-from kontorhaus.billing.selectors import invoice_for_order, order_payment_totals
+from kontorhaus.billing.refunds.states import CreditNoteKind, RefundMethod, RefundStatus
+from kontorhaus.billing.selectors import invoice_for_order
 from kontorhaus.billing.services import credit_note_issue_partial
 from kontorhaus.billing.states import InvoiceStatus, PaymentSource
 from kontorhaus.core.audit import Actor
@@ -31,9 +34,9 @@ from kontorhaus.core.exceptions import DomainError, InvalidInput
 from kontorhaus.core.money import ZERO
 from kontorhaus.core.transactions import flow
 from kontorhaus.sales.models import SalesOrder
-from kontorhaus.sales.selectors import order_lock
-from kontorhaus.sales.states import SalesOrderStatus
+from kontorhaus.sales.selectors import order_get, order_lock
 
+from .order_balance import order_balance_get, order_balance_refresh
 from .refund_settle import refund_book
 
 _psp_dispatchers: list[Callable[[Refund], None]] = []
@@ -51,25 +54,25 @@ class BankAccount:
     name: str
 
 
-def order_amount_owed(*, order: SalesOrder, invoice: Invoice | None) -> Decimal:
-    """What the customer owes for the order: the invoice less its credit notes, else the order."""
-    if invoice is not None:
-        return invoice_uncredited_gross(invoice=invoice)
-    return ZERO if order.status == SalesOrderStatus.CANCELLED else order.total_gross
-
-
 def order_overpaid_amount(*, order: SalesOrder) -> Decimal:
-    """Money received beyond what is owed, less refunds already requested: the customer's credit."""
-    paid, refunded = order_payment_totals(order_number=order.number)
-    net = paid - refunded - refunds_unbooked_total(order_number=order.number)
-    owed = order_amount_owed(order=order, invoice=invoice_for_order(order_number=order.number))
-    return max(net - owed, ZERO)
+    """Money received beyond what is owed (the balance's negative due), less refunds already
+    requested: the customer's credit."""
+    credit = -order_balance_get(order=order).due
+    return max(credit - refunds_unbooked_total(order_number=order.number), ZERO)
 
 
 def _cancellation_note(invoice: Invoice | None) -> CreditNote | None:
     if invoice is None or invoice.status != InvoiceStatus.CANCELLED:
         return None
     return invoice.credit_notes.filter(kind=CreditNoteKind.CANCELLATION).order_by("id").first()
+
+
+def _retried(order: SalesOrder, retry_of: Refund) -> CreditNote | None:
+    """The credit note a retry reuses: the failed refund's (none for an overpayment refund)."""
+    if retry_of.order_number != order.number or retry_of.status != RefundStatus.FAILED:
+        raise InvalidInput(f"refund {retry_of.reference} is not a failed refund of order {order.number}",
+                           code="not_retryable", details={"field": "retry_of"})
+    return retry_of.credit_note
 
 
 def _credit_note_for(*, order: SalesOrder, amount: Decimal, reason: str, with_credit_note: bool,
@@ -82,8 +85,15 @@ def _credit_note_for(*, order: SalesOrder, amount: Decimal, reason: str, with_cr
         if invoice is None:
             raise InvalidInput(f"order {order.number} has no invoice to credit; refund without a credit note",
                                code="no_invoice", details={"field": "with_credit_note"})
-        return credit_note_issue_partial(invoice=invoice, amount_gross=amount, reason=reason or "Erstattung",
+        failed = refunds_failed_with_uncovered_note(order_number=order.number)
+        if failed:  # a second credit note would credit the invoice twice for the same money
+            raise InvalidInput(f"refund {failed[0].reference} failed; retry it (it reuses credit note "
+                               f"{failed[0].credit_note.number}) instead of crediting the invoice again",
+                               code="retry_failed_refund", details={"refund": failed[0].reference})
+        note = credit_note_issue_partial(invoice=invoice, amount_gross=amount, reason=reason or "Erstattung",
                                          actor=actor)
+        order_balance_refresh(order=order, actor=actor)  # it owes less now: the order follows at once
+        return note
     overpaid = order_overpaid_amount(order=order)
     if amount > overpaid:
         raise InvalidInput(f"only {overpaid} {order.currency} is overpaid; refunding invoiced money needs "
@@ -107,10 +117,12 @@ def _account(payment: Payment, bank_account: BankAccount | None) -> BankAccount:
 
 
 @flow
-def refund_request(  # noqa: PLR0913 - keyword-only; the bank account is optional
+def refund_request(  # noqa: PLR0913 - keyword-only; the bank account and the retried refund are optional
     *, order: SalesOrder, payment: Payment, amount: Decimal, reason: str, with_credit_note: bool, actor: Actor,
-    bank_account: BankAccount | None = None,
+    bank_account: BankAccount | None = None, retry_of: Refund | None = None,
 ) -> Refund:
+    """Refund `amount` of `payment`. With `retry_of` (a failed refund of the order) the new
+    refund is recorded against that refund's credit note and none is issued."""
     order = order_lock(order=order)
     if payment.order_number != order.number:
         raise InvalidInput("the payment belongs to another order", details={"field": "payment"})
@@ -119,8 +131,11 @@ def refund_request(  # noqa: PLR0913 - keyword-only; the bank account is optiona
     account = _account(payment, bank_account) if method == RefundMethod.BANK else BankAccount("", "")
     if method == RefundMethod.PSP and not _psp_dispatchers:
         raise DomainError("refunds through the payment provider are not set up", code="psp_refunds_unavailable")
-    note = _credit_note_for(order=order, amount=amount, reason=reason, with_credit_note=with_credit_note,
-                            actor=actor)
+    if retry_of is not None:
+        note = _retried(order, retry_of)
+    else:
+        note = _credit_note_for(order=order, amount=amount, reason=reason, with_credit_note=with_credit_note,
+                                actor=actor)
     draft = RefundDraft(payment=payment, amount=amount, method=method, reason=reason, credit_note=note,
                         iban=account.iban, account_name=account.name)
     refund = refund_create(order_number=order.number, draft=draft, actor=actor)
@@ -141,3 +156,14 @@ def refund_overpayment(*, order: SalesOrder, payment: Payment, actor: Actor, rea
         raise InvalidInput(f"order {order.number} is not overpaid", code="not_overpaid")
     return refund_request(order=order, payment=payment, amount=amount, reason=reason, with_credit_note=False,
                           actor=actor, bank_account=bank_account)
+
+
+@flow
+def refund_retry(*, refund: Refund, actor: Actor) -> Refund:
+    """Try a failed refund again: a new refund of the same payment and amount, against the same
+    credit note (no second one is issued), sent the same way."""
+    order = order_get(number=refund.order_number)
+    account = BankAccount(iban=refund.iban, name=refund.account_name) if refund.iban else None
+    return refund_request(order=order, payment=refund.payment, amount=refund.amount, reason=refund.reason,
+                          with_credit_note=refund.credit_note is not None, actor=actor, bank_account=account,
+                          retry_of=refund)

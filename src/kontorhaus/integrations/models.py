@@ -37,3 +37,25 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.external_id}"
+
+
+class InboundDelivery(models.Model):
+    """A signed delivery we accepted, by the sender's transmission id (PayPal's
+    PAYPAL-TRANSMISSION-ID) and the SHA-256 of its body. PayPal's signature covers only a CRC32
+    of the body, so a transmission id (and the signature that names it) is good for the one body
+    it came with: the same body again is a repeat, another body is a forgery and refused."""
+
+    provider = models.CharField(max_length=32)
+    transmission_id = models.CharField(max_length=128)
+    body_sha256 = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=128)  # the event it carried
+    received_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "transmission_id"], name="uniq_inbound_delivery_transmission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.transmission_id}"

@@ -8,7 +8,7 @@ from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.transactions import operation
 
-from .models import InboundEvent, InboundEventStatus
+from .models import InboundDelivery, InboundEvent, InboundEventStatus
 
 REASON_MAX = 300
 _ACTIONS = {
@@ -50,6 +50,38 @@ def inbound_event_record(*, receipt: EventReceipt) -> tuple[InboundEvent, bool]:
             raise
         return existing, False
     return event, True
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    """A verified delivery by its transmission: who sent it, its id, and what body it carried."""
+
+    provider: str
+    transmission_id: str
+    body_sha256: str
+    external_id: str
+
+
+def _stored_body_sha256(receipt: DeliveryReceipt) -> str | None:
+    return InboundDelivery.objects.filter(provider=receipt.provider, transmission_id=receipt.transmission_id
+                                          ).values_list("body_sha256", flat=True).first()
+
+
+@operation
+def inbound_delivery_record(*, receipt: DeliveryReceipt) -> bool:
+    """Store the transmission once per (provider, transmission id). True when it is new or a
+    repeat of the same body; False when the transmission id came before with ANOTHER body (a
+    signature lifted from one delivery onto a forged body): the caller refuses it."""
+    stored = _stored_body_sha256(receipt)
+    if stored is None:
+        try:
+            with transaction.atomic():
+                InboundDelivery.objects.create(provider=receipt.provider, transmission_id=receipt.transmission_id,
+                                               body_sha256=receipt.body_sha256, external_id=receipt.external_id)
+            return True
+        except IntegrityError:  # the same transmission arrived at the same moment and committed first
+            stored = _stored_body_sha256(receipt)
+    return stored == receipt.body_sha256
 
 
 @operation

@@ -3,9 +3,16 @@ store the event once and process it in the same transaction.
 
 Answers: 200 for every event we have stored (processed, parked for a person, ignored, or a
 repeat of one we have) — a provider retries anything else for days; 400 when the signature
-or the body is bad (nothing is stored); 503 while the endpoint's secret is not configured
-(the provider retries, and its deliveries get through once it is)."""
+or the body is bad (nothing is stored), and when a PayPal transmission id comes again with
+another body (a signature lifted onto a forged body: nothing is stored or booked); 503 while
+the endpoint's secret is not configured (the provider retries, and its deliveries get through
+once it is).
 
+The signature headers themselves are not stored: with the body they would be a delivery anyone
+who can read the table could post again (the time window and the transmission check refuse it
+now, but a secret kept is a secret that can leak)."""
+
+import hashlib
 import logging
 
 from django.conf import settings
@@ -23,10 +30,18 @@ from kontorhaus.flows.psp_payment import PARKED, psp_payment_received
 from .models import InboundEventStatus
 from .psp import paypal, stripe
 from .psp.common import ParsedEvent, PayloadError, SignatureError
-from .services import EventReceipt, inbound_event_record, inbound_event_settle
+from .services import (
+    DeliveryReceipt,
+    EventReceipt,
+    inbound_delivery_record,
+    inbound_event_record,
+    inbound_event_settle,
+)
 
 logger = logging.getLogger(__name__)
-KEPT_HEADERS = ("Stripe-Signature", *paypal.HEADERS, "User-Agent", "Content-Type")
+SIGNATURE_HEADERS = (stripe.HEADER, paypal.SIGNATURE_HEADER)
+KEPT_HEADERS = (*(h for h in paypal.HEADERS if h not in SIGNATURE_HEADERS), "User-Agent", "Content-Type")
+TRANSMISSION_ID_MAX = 128
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -63,6 +78,9 @@ def paypal_webhook(request: HttpRequest) -> JsonResponse:
     webhook_id = _secret("PAYPAL_WEBHOOK_ID")
     if not webhook_id:
         return _error(503, "not_configured", "PAYPAL_WEBHOOK_ID is not configured")
+    transmission_id = request.headers.get("PAYPAL-TRANSMISSION-ID", "")
+    if len(transmission_id) > TRANSMISSION_ID_MAX:
+        return _error(400, "invalid_signature", "PAYPAL-TRANSMISSION-ID is too long")
     try:
         payload = request.body
         paypal.paypal_signature_verify(payload=payload, headers=request.headers, webhook_id=webhook_id,
@@ -74,15 +92,22 @@ def paypal_webhook(request: HttpRequest) -> JsonResponse:
         return _error(400, "invalid_signature", str(error))
     except PayloadError as error:
         return _error(400, "invalid_payload", str(error))
-    return _receive(request, provider=paypal.PROVIDER, payload=payload, parsed=parsed)
+    return _receive(request, provider=paypal.PROVIDER, payload=payload, parsed=parsed,
+                    transmission_id=transmission_id)
 
 
-def _receive(request: HttpRequest, *, provider: str, payload: bytes, parsed: ParsedEvent) -> JsonResponse:
+def _receive(request: HttpRequest, *, provider: str, payload: bytes, parsed: ParsedEvent,
+             transmission_id: str = "") -> JsonResponse:
     headers = {name: request.headers[name][:500] for name in KEPT_HEADERS if name in request.headers}
     receipt = EventReceipt(provider=provider, external_id=parsed.external_id, event_type=parsed.event_type,
                            body=payload.decode("utf-8"), headers=headers)
     actor = Actor("psp", provider)
     with transaction.atomic():
+        if transmission_id and not inbound_delivery_record(receipt=DeliveryReceipt(
+                provider=provider, transmission_id=transmission_id, body_sha256=hashlib.sha256(payload).hexdigest(),
+                external_id=parsed.external_id)):
+            logger.warning("%s transmission %s came again with another body: refused", provider, transmission_id)
+            return _error(400, "transmission_reused", "this transmission id was received before with another body")
         event, created = inbound_event_record(receipt=receipt)
         if not created:
             return JsonResponse({"status": "duplicate", "event": event.external_id,

@@ -20,6 +20,7 @@ from kontorhaus.core.audit import SYSTEM, AuditAction, record
 from kontorhaus.core.tasks import enqueue_in_transaction
 from kontorhaus.core.transactions import operation
 
+from .journal import journal_ids, journal_rotate
 from .models import EmailTemplate, OutgoingEmail
 from .rendering import email_language, render_email
 from .services_send import move
@@ -108,8 +109,16 @@ def email_sweep() -> int:
     max_attempts = settings.KONTORHAUS["EMAIL_MAX_ATTEMPTS"]
     requeued = []
     stale = OutgoingEmail.objects.filter(status=S.SENDING, sending_started_at__lt=now - lease)
+    journaled = journal_ids()
     for email in stale:
-        if email.attempts >= max_attempts:
+        if str(email.public_id) in journaled:
+            # The server accepted it; the worker died before recording that. Not sent again.
+            if move(email.public_id, frm=S.SENDING, to=S.SENT, sent_at=now, last_error=""):
+                record(action=AuditAction.NOTIFICATIONS_EMAIL_SENT, obj=email, actor=SYSTEM,
+                       order_number=email.order_number,
+                       data={"template": email.template, "to": email.to, "attempts": email.attempts,
+                             "recovered": "sent journal"})
+        elif email.attempts >= max_attempts:
             if move(email.public_id, frm=S.SENDING, to=S.FAILED, last_error=LOST):
                 record(
                     action=AuditAction.NOTIFICATIONS_EMAIL_FAILED,
@@ -126,6 +135,7 @@ def email_sweep() -> int:
     OutgoingEmail.objects.filter(public_id__in=overdue, status=S.QUEUED).update(next_attempt_at=now)
     for public_id in [*requeued, *overdue]:
         enqueue_in_transaction(email_send_task, str(public_id))
+    journal_rotate()
     if requeued or overdue:
         logger.info("email sweep: %s stale, %s overdue e-mail(s) re-enqueued", len(requeued), len(overdue))
     return len(requeued) + len(overdue)

@@ -18,6 +18,7 @@ from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
 from kontorhaus.documents.services import document_render
 
+from .journal import journal_append
 from .models import OutgoingEmail
 from .states import OutgoingEmailStatus as S
 from .states import check_transition
@@ -62,14 +63,27 @@ def email_send(*, email_id: str) -> dt.datetime | None:
     if not claimed:
         return None
     email = OutgoingEmail.objects.get(public_id=email_id)
+    connection = get_connection()
     try:
         message = build_message(email)
-        get_connection().send_messages([message])
+        connection.open()  # opened here, so send_messages() leaves it open: no QUIT before the journal
+        if not connection.send_messages([message]):
+            raise RuntimeError("the e-mail backend accepted no message")
+        journal_append(str(email.public_id))
     except Exception as exc:  # noqa: BLE001 - any delivery problem is recorded and retried, never raised
         logger.warning("sending e-mail %s failed (attempt %s): %s", email.public_id, email.attempts, exc)
+        _close_quietly(connection)
         return _record_failure(email, exc)
+    _close_quietly(connection)
     _record_sent(email)
     return None
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - the message is already accepted (or failed); QUIT may fail
+        logger.debug("closing the e-mail connection failed", exc_info=True)
 
 
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:

@@ -1,8 +1,10 @@
-"""The background worker: django-tasks-db's worker loop plus the periodic outbox sweep."""
+"""The background worker: django-tasks-db's worker loop plus the periodic sweeps (the e-mail
+outbox, and whatever other apps register, e.g. stuck PSP refunds)."""
 
 import logging
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Worker
@@ -10,10 +12,17 @@ from django_tasks_db.management.commands.db_worker import Worker
 from .services import email_sweep
 
 logger = logging.getLogger(__name__)
+_sweeps: dict[str, Callable[[], object]] = {"email": email_sweep}
+
+
+def sweep_register(name: str, sweep: Callable[[], object]) -> None:
+    """Run `sweep` with the e-mail sweep (apps above notifications register theirs in ready())."""
+    _sweeps[name] = sweep
 
 
 class SweepingWorker(Worker):
-    """Runs ready tasks like `db_worker`, and calls `email_sweep()` at start and then every
+    """Runs ready tasks like `db_worker`, and calls the sweeps (`email_sweep()` and the
+    registered ones) at start and then every
     `sweep_interval` seconds (between tasks while busy, between polls while idle)."""
 
     def __init__(self, *, sweep_interval: float, **kwargs: Any):
@@ -27,10 +36,11 @@ class SweepingWorker(Worker):
         if time.monotonic() < self.next_sweep:
             return
         self.next_sweep = time.monotonic() + self.sweep_interval
-        try:
-            email_sweep()
-        except Exception:  # noqa: BLE001 - a failed sweep must not stop the worker; next one retries
-            logger.exception("email sweep failed")
+        for name, sweep in list(_sweeps.items()):
+            try:
+                sweep()
+            except Exception:  # noqa: BLE001 - a failed sweep must not stop the worker; next one retries
+                logger.exception("%s sweep failed", name)
 
     def run_task(self, db_task_result: Any) -> None:
         super().run_task(db_task_result)

@@ -19,6 +19,10 @@ class SalesOrder(models.Model):
         max_length=24, choices=FulfillmentState.choices, default=FulfillmentState.UNFULFILLED
     )
     readiness = models.CharField(max_length=24, choices=Readiness.choices, default=Readiness.AWAITING_PAYMENT)
+    # Derived with payment_state (STYLE 10), set only by order_place and order_payment_state_refresh:
+    # what the order owes (invoice less credit notes) minus what it netted (payments less refunds).
+    # > 0 still to pay; <= 0 settled (< 0: the customer's credit, to be refunded).
+    balance_due = models.DecimalField(**MONEY)
     released_at = models.DateTimeField(null=True, blank=True)
     placed_at = models.DateTimeField()
     created_at = models.DateTimeField(default=clock.now)

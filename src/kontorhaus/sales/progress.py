@@ -5,20 +5,42 @@ from decimal import Decimal
 
 from .states import FulfillmentState, PaymentState, Readiness, SalesOrderStatus
 
-PAID_STATES = frozenset({PaymentState.PAID, PaymentState.OVERPAID})
 ADDRESS_FIELDS = ("name", "street", "postal_code", "city", "country")
 
 
-def derive_payment_state(*, total: Decimal, paid: Decimal, refunded: Decimal) -> PaymentState:
-    if refunded > 0:
-        return PaymentState.REFUNDED if refunded >= paid else PaymentState.PARTIALLY_REFUNDED
-    if paid <= 0:
-        return PaymentState.UNPAID if total > 0 else PaymentState.PAID
-    if paid < total:
+def derive_payment_state(*, owed: Decimal, paid: Decimal, refunded: Decimal, total: Decimal) -> PaymentState:
+    """The payment state shown to a person, from what the order owes (its invoice less credit
+    notes, as billing computes it; the order's total before an invoice), what came in and what
+    went back. `total` (the order's own total) only tells a free order from an unpaid one.
+    net = paid - refunded. The first matching row wins:
+
+    | paid | refunded | net against owed | state              | e.g. (owed, paid, refunded)               |
+    |------|----------|------------------|--------------------|-------------------------------------------|
+    | 0    | 0        | order total = 0  | paid               | a free order (0, 0, 0)                    |
+    | 0    | 0        | otherwise        | unpaid             | (44.88, 0, 0); cancelled unpaid (0, 0, 0) |
+    | > 0  | 0        | net < owed       | partially_paid     | (44.88, 20, 0)                            |
+    | > 0  | 0        | net = owed       | paid               | (44.88, 44.88, 0)                         |
+    | > 0  | 0        | net > owed       | overpaid           | (44.88, 50, 0); paid, cancelled (0, 44.88, 0); |
+    |      |          |                  |                    | credit note 10, refund not sent yet (34.88, 44.88, 0) |
+    | any  | > 0      | net <= 0         | refunded           | cancelled and refunded (0, 44.88, 44.88)  |
+    | any  | > 0      | net < owed       | partially_paid     | money owed again (44.88, 44.88, 10)       |
+    | any  | > 0      | net = owed       | partially_refunded | credit note 10 refunded (34.88, 44.88, 10); |
+    |      |          |                  |                    | overpayment refunded (44.88, 50, 5.12)    |
+    | any  | > 0      | net > owed       | overpaid           | credit left to refund (44.88, 60, 5.12)   |
+
+    The state is for display and lists. Whether the money is in — the release gate, digital
+    delivery, the credit limit — is decided by `SalesOrder.balance_due <= 0`, never by a state.
+    """
+    net = paid - refunded
+    if paid == 0 and refunded == 0:
+        return PaymentState.PAID if total == 0 else PaymentState.UNPAID
+    if refunded > 0 and net <= 0:
+        return PaymentState.REFUNDED
+    if net < owed:
         return PaymentState.PARTIALLY_PAID
-    if paid > total:
+    if net > owed:
         return PaymentState.OVERPAID
-    return PaymentState.PAID
+    return PaymentState.PARTIALLY_REFUNDED if refunded > 0 else PaymentState.PAID
 
 
 def derive_fulfillment_state(
@@ -44,12 +66,13 @@ def derive_fulfillment_state(
 
 
 def derive_readiness(  # noqa: PLR0913 - keyword-only facts of one order
-    *, status: str, payment_state: str, ship_before_payment: bool, reserved_by_line: Iterable[tuple[int, int]],
+    *, status: str, balance_due: Decimal, ship_before_payment: bool, reserved_by_line: Iterable[tuple[int, int]],
     shipping_address: dict, within_credit_limit: bool = True,
 ) -> Readiness:
     """May the warehouse ship now? (ordered, reserved) per physical line. The first missing
-    condition is the reason shown: the address, then the money (or, for purchase on account,
-    the customer's credit limit), then the stock."""
+    condition is the reason shown: the address, then the money (the order is settled when
+    nothing is due, `balance_due <= 0`; or, for purchase on account, the customer's credit
+    limit), then the stock."""
     lines = list(reserved_by_line)
     if status == SalesOrderStatus.CANCELLED:
         return Readiness.CANCELLED
@@ -57,7 +80,7 @@ def derive_readiness(  # noqa: PLR0913 - keyword-only facts of one order
         return Readiness.NOTHING_TO_SHIP
     if not all(str(shipping_address.get(f) or "").strip() for f in ADDRESS_FIELDS):
         return Readiness.ADDRESS_INCOMPLETE
-    if payment_state not in PAID_STATES:
+    if balance_due > 0:
         if not ship_before_payment:
             return Readiness.AWAITING_PAYMENT
         if not within_credit_limit:

@@ -8,8 +8,8 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from kontorhaus.core.exceptions import NotFound
 
-from .models import IntakeRequest, SalesOrder
-from .states import Readiness
+from .models import IntakeRequest, SalesOrder, SalesOrderLine
+from .states import Readiness, SalesOrderStatus
 
 
 @dataclass(frozen=True)
@@ -101,5 +101,17 @@ def customer_order_list(*, customer_id: int) -> QuerySet[SalesOrder]:
 
 
 def orders_over_credit_limit_list(*, customer_id: int) -> list[SalesOrder]:
-    """The customer's orders waiting because of their credit limit (re-checked after a payment)."""
-    return list(SalesOrder.objects.filter(customer_id=customer_id, readiness=Readiness.CREDIT_LIMIT_EXCEEDED))
+    """The customer's orders waiting because of their credit limit, oldest first (re-checked by
+    `flows.credit_limit` when the room under the limit may have grown)."""
+    return list(SalesOrder.objects.filter(customer_id=customer_id, readiness=Readiness.CREDIT_LIMIT_EXCEEDED)
+                .order_by("pk"))
+
+
+def backordered_line_list(*, article_id: int) -> list[SalesOrderLine]:
+    """Open orders' lines still waiting for this article, oldest order first (first come,
+    first served when stock arrives)."""
+    return list(
+        SalesOrderLine.objects.filter(article_id=article_id, backordered_quantity__gt=0,
+                                      order__status=SalesOrderStatus.OPEN)
+        .select_related("order").order_by("order__placed_at", "order_id", "position")
+    )

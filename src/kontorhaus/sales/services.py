@@ -3,22 +3,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from kontorhaus.catalog.models import Article, ArticleKind
 from kontorhaus.core import clock, vat
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.models import NumberKind
+from kontorhaus.core.money import db_amount
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
 from kontorhaus.core.vat_rules import rate_for, shipping_rate
 from kontorhaus.customers.models import Customer
+from kontorhaus.customers.selectors import customer_lock
 from kontorhaus.inventory.services import ReservationRequest, stock_release, stock_reserve
 
 from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
-from .progress import PAID_STATES, derive_fulfillment_state, derive_payment_state, derive_readiness
+from .progress import derive_fulfillment_state, derive_payment_state, derive_readiness
 from .states import TRANSITIONS, PaymentMethod, Readiness, SalesOrderStatus
 
 
@@ -135,8 +137,15 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
         shipping_method=placement.shipping_method, payment_method=placement.payment_method,
         tax_strategy=strategy, total_net=taxes.total_net, total_vat=taxes.total_tax, total_gross=taxes.total_gross,
         tax_breakdown=_tax_breakdown(taxes),
-        payment_state=derive_payment_state(total=taxes.total_gross, paid=paid, refunded=Decimal(0)),
+        payment_state=derive_payment_state(owed=taxes.total_gross, paid=paid, refunded=Decimal(0),
+                                           total=taxes.total_gross),
+        balance_due=taxes.total_gross - paid,
     )
+    if order.payment_method == PaymentMethod.INVOICE and order.customer.credit_limit is not None:
+        # Two orders on account of one customer at once must not both pass the limit: the
+        # second waits here until the first commits, then counts it (PostgreSQL; SQLite's
+        # write lock already runs them one after the other).
+        order.customer = customer_lock(customer=order.customer)
     lines = _order_lines(order, placement, taxes, taxable)
     requests = [
         ReservationRequest(article=line.article, quantity=line.quantity, line_position=line.position)
@@ -169,7 +178,7 @@ def _release_gate(order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
     """Derive readiness and, the first time the order is ready, release it to the warehouse
     (released orders stay released). Returns whether it was released just now."""
     order.readiness = derive_readiness(
-        status=order.status, payment_state=order.payment_state,
+        status=order.status, balance_due=order.balance_due,
         ship_before_payment=ship_before_payment(order.payment_method),
         reserved_by_line=[(line.quantity, line.reserved_quantity) for line in lines
                           if line.article_kind == ArticleKind.PHYSICAL],
@@ -190,17 +199,18 @@ def _release_gate(order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
 
 
 def _within_credit_limit(order: SalesOrder) -> bool:
-    """Purchase on account: this order plus the customer's other unpaid orders on account stay
-    within the customer's credit limit (partly paid orders count in full: sales knows states,
-    not amounts paid)."""
+    """Purchase on account: what is due on this order plus on the customer's other open orders
+    on account stays within the customer's credit limit (their `balance_due`: payments, refunds
+    and credit notes already count)."""
     limit = order.customer.credit_limit
-    if limit is None or order.payment_method != PaymentMethod.INVOICE or order.payment_state in PAID_STATES:
+    if limit is None or order.payment_method != PaymentMethod.INVOICE or order.balance_due <= 0:
         return True
     others = SalesOrder.objects.filter(
         customer_id=order.customer_id, status=SalesOrderStatus.OPEN, payment_method=PaymentMethod.INVOICE,
-    ).exclude(payment_state__in=PAID_STATES).exclude(pk=order.pk)
-    owed = others.aggregate(total=Sum("total_gross"))["total"] or Decimal(0)
-    return owed + order.total_gross <= limit
+        balance_due__gt=0,
+    ).exclude(pk=order.pk)
+    owed = db_amount(others.aggregate(total=Sum("balance_due"))["total"])
+    return owed + order.balance_due <= limit
 
 
 def _record_release(order: SalesOrder, actor: Actor) -> None:
@@ -240,18 +250,26 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
 
 
 @operation
-def order_payment_state_refresh(*, order: SalesOrder, paid: Decimal, refunded: Decimal, actor: Actor) -> SalesOrder:
-    """Recompute the payment view from the order's payments (summed by billing)."""
+def order_payment_state_refresh(*, order: SalesOrder, owed: Decimal, paid: Decimal, refunded: Decimal,
+                                actor: Actor) -> SalesOrder:
+    """Derive the payment view anew: the state shown and `balance_due` = owed - (paid -
+    refunded), the only thing the release gate, digital delivery and the credit limit read.
+    Sales knows no invoices or credit notes: the flow passes what is owed (billing's balance),
+    after every change of it (payment, refund, credit note, cancellation)."""
     order = SalesOrder.objects.select_for_update().get(pk=order.pk)
-    state = derive_payment_state(total=order.total_gross, paid=paid, refunded=refunded)
+    state = derive_payment_state(owed=owed, paid=paid, refunded=refunded, total=order.total_gross)
+    balance_due = owed - (paid - refunded)
+    if state == order.payment_state and balance_due == order.balance_due:
+        return order
     if state != order.payment_state:
         record(action=AuditAction.SALES_ORDER_PAYMENT_STATE_CHANGED, obj=order, actor=actor,
-               order_number=order.number, data={"from": order.payment_state, "to": state})
-        order.payment_state = state
-        # The release gate follows the money at once, in the same transaction.
-        if _release_gate(order, list(order.lines.all())):
-            _record_release(order, actor)
-        order.save(update_fields=["payment_state", "readiness", "released_at", "fulfillment_state"])
+               order_number=order.number,
+               data={"from": order.payment_state, "to": state, "balance_due": str(balance_due)})
+    order.payment_state, order.balance_due = state, balance_due
+    # The release gate follows the money at once, in the same transaction.
+    if _release_gate(order, list(order.lines.all())):
+        _record_release(order, actor)
+    order.save(update_fields=["payment_state", "balance_due", "readiness", "released_at", "fulfillment_state"])
     return order
 
 
@@ -281,3 +299,17 @@ def order_lines_delivered(*, order: SalesOrder, positions: list[int], actor: Act
     record(action=AuditAction.SALES_ORDER_LINES_DELIVERED, obj=order, actor=actor, order_number=order.number,
            data={"positions": [line.position for line in changed], "from": before, "to": order.fulfillment_state})
     return order
+
+
+@operation
+def order_line_reserved(*, order: SalesOrder, position: int, quantity: int, actor: Actor) -> SalesOrder:
+    """Stock reserved later for a backordered line (stock arrived): the line's reserved and
+    backordered quantities move, and the release gate is derived anew."""
+    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    line = SalesOrderLine.objects.select_for_update().get(order=order, position=position)
+    if quantity <= 0 or quantity > line.backordered_quantity:
+        raise InvalidInput(f"cannot reserve {quantity} for line {position}", details={"field": "quantity"})
+    SalesOrderLine.objects.filter(pk=line.pk).update(
+        reserved_quantity=F("reserved_quantity") + quantity, backordered_quantity=F("backordered_quantity") - quantity
+    )
+    return order_release_refresh(order=order, actor=actor)

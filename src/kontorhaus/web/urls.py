@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", views_order_actions.order_cancel_view, name="order_cancel"),
     path("orders/<str:number>/refunds/", views_refunds.order_refund_create, name="order_refund_create"),
     path("refunds/<str:reference>/confirm/", views_refunds.refund_confirm_view, name="refund_confirm"),
+    path("refunds/<str:reference>/retry/", views_refunds.refund_retry_view, name="refund_retry"),
     path("refunds/sepa/", views_refunds.refund_sepa_view, name="refund_sepa"),
     path("refunds/sepa/<str:message_id>.xml", views_refunds.refund_sepa_download, name="refund_sepa_download"),
     path("orders/<str:number>/digital-delivery/", views_digital.order_digital_delivery_view,

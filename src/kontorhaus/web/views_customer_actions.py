@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, NotFound
 from kontorhaus.customers.selectors import customer_get
-from kontorhaus.customers.services import customer_credit_limit_set
+from kontorhaus.flows.credit_limit import customer_credit_limit_change
 
 
 class CreditLimitForm(forms.Form):
@@ -33,7 +33,7 @@ def customer_credit_limit(request: HttpRequest, number: str) -> HttpResponse:
             messages.error(request, " ".join(errors))
     else:
         try:
-            customer_credit_limit_set(customer=customer, limit=form.cleaned_data["credit_limit"],
+            customer_credit_limit_change(customer=customer, limit=form.cleaned_data["credit_limit"],
                                       actor=Actor("user", request.user.get_username()))
             messages.success(request, _("Credit limit saved."))
         except DomainError as error:

@@ -1,5 +1,6 @@
 """Refunds from the back office: refund (part of) a payment from the order page, confirm that a
-sent refund arrived, and the SEPA export page for bank refunds (export, download again)."""
+sent refund arrived, retry a failed one (against its credit note), and the SEPA export page for
+bank refunds (export, download again)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from kontorhaus.billing.refunds.selectors import (
 )
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, NotFound
-from kontorhaus.flows.refund import BankAccount, refund_request
+from kontorhaus.flows.refund import BankAccount, refund_request, refund_retry
 from kontorhaus.flows.refund_settle import refund_confirm, refund_sepa_export
 from kontorhaus.sales.selectors import order_get
 
@@ -62,6 +63,21 @@ def refund_confirm_view(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         refund_confirm(refund=refund, actor=_actor(request))
         messages.success(request, _("Refund confirmed."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("web:order_detail", number=refund.order_number)
+
+
+@require_POST
+@login_required
+def refund_retry_view(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        refund = refund_get(reference=reference)
+    except NotFound:
+        raise Http404(reference)
+    try:
+        refund_retry(refund=refund, actor=_actor(request))
+        messages.success(request, _("Refund requested again."))
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("web:order_detail", number=refund.order_number)

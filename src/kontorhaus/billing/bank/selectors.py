@@ -2,14 +2,14 @@
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from kontorhaus.core.exceptions import NotFound
+from kontorhaus.core.money import db_amount
 
-from ..models import Invoice, Payment
+from ..models import Invoice
 from ..models_bank import BankStatement, BankTransaction, BankTransactionStatus
-from ..states import InvoiceStatus
+from ..selectors import invoice_open_list
 from .matching import OpenInvoice
 from .references import INVOICE, ORDER, references_in
 
@@ -22,22 +22,15 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 def open_invoice_list() -> list[OpenInvoice]:
-    """Issued, not cancelled invoices with something still due (total gross minus payments),
-    read as plain values: 50,000 of them load in well under a second."""
-    paid = (Payment.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice")
-            .annotate(total=Sum("amount")).values("total"))
-    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
-    rows = (
-        Invoice.objects.filter(status=InvoiceStatus.ISSUED).order_by()
-        .annotate(paid=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), zero))
-        .annotate(due=F("total_gross") - F("paid")).filter(due__gt=0)
-        .values_list("number", "order_number", "currency", "total_gross", "paid", "buyer__name", "buyer__company",
-                     "payment_method")
-    )
+    """Issued invoices with something still due (`billing.selectors.invoice_open_list`: total
+    gross less credit notes less what the order's payments net), read as plain values: 50,000
+    of them load in well under a second."""
+    rows = invoice_open_list().order_by().values_list(
+        "number", "order_number", "currency", "due", "buyer__name", "buyer__company", "payment_method")
     return [
-        OpenInvoice(number=number, order_number=order_number, currency=currency, due=total - paid,
+        OpenInvoice(number=number, order_number=order_number, currency=currency, due=db_amount(due),
                     names=tuple(n for n in (name, company) if n), payment_method=method)
-        for number, order_number, currency, total, paid, name, company, method in rows
+        for number, order_number, currency, due, name, company, method in rows
     ]
 
 

@@ -17,6 +17,7 @@ from kontorhaus.core.transactions import operation
 
 from ..models import Invoice, Payment
 from ..models_bank import BankStatement, BankTransaction, BankTransactionPayment, BankTransactionStatus
+from ..selectors import order_balance
 from ..services import PaymentData
 from ..states import InvoiceStatus, PaymentSource
 from .matching import Match, allocate
@@ -120,7 +121,7 @@ def bank_assignment_plan(*, transaction: BankTransaction, invoices: list[Invoice
         if invoice.currency != transaction.currency:
             raise InvalidInput(f"the line is in {transaction.currency}, invoice {invoice.number} in {invoice.currency}",
                                details={"field": "invoice"})
-    dues = [(i.number, i.total_gross - sum((p.amount for p in i.payments.all()), Decimal("0"))) for i in invoices]
+    dues = [(i.number, order_balance(order_number=i.order_number, order_total=i.total_gross).due) for i in invoices]
     shares = dict(allocate(transaction.amount, dues))
     if len(shares) != len(invoices):
         raise InvalidInput("the amount does not reach every chosen invoice", details={"field": "invoice"})

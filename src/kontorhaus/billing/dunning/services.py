@@ -20,13 +20,11 @@ from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 
 from ..models import DunningNotice, Invoice, PrepaymentReminder
-from ..selectors import invoice_for_order
+from ..selectors import invoice_for_order, order_balance
 from ..services import seller_snapshot
 from ..states import InvoiceStatus
 from .policy import dunning_levels, invoice_due_date, next_level, pay_within_days, prepayment_cancel_days
-from .selectors import DueNotice, dunning_last_notice, invoice_amount_open, order_net_paid
-
-ZERO = Decimal("0.00")
+from .selectors import DueNotice, dunning_last_notice, invoice_amount_open
 
 
 def _bank(seller: dict) -> dict[str, str]:
@@ -107,8 +105,8 @@ def prepayment_reminder_send(*, order: PrepaymentOrder, on: dt.date, actor: Acto
     """The one reminder for an unpaid prepayment order. The caller holds the order's lock."""
     if PrepaymentReminder.objects.filter(order_number=order.order_number).exists():
         return None
-    paid = order_net_paid(order_numbers=[order.order_number]).get(order.order_number, ZERO)
-    amount = order.total_gross - paid
+    balance = order_balance(order_number=order.order_number, order_total=order.total_gross)
+    paid, amount = balance.net_paid, balance.due
     if amount <= 0:
         return None
     cancel_on = prepayment_cancel_date(placed_on=order.placed_on, reminded_on=on)

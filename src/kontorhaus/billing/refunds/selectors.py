@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -8,7 +9,7 @@ from kontorhaus.core.money import ZERO
 from ..models import CreditNote, Payment
 from ..models_bank import BankTransaction
 from ..models_refunds import Refund, SepaExport
-from .states import OPEN_OR_DONE, RefundMethod, RefundStatus
+from .states import OPEN_OR_DONE, CreditNoteKind, RefundMethod, RefundStatus
 
 
 def refund_get(*, reference: str) -> Refund:
@@ -31,6 +32,28 @@ def refunded_for_payment(*, payment: Payment) -> Decimal:
 def refunded_against_credit_note(*, credit_note: CreditNote) -> Decimal:
     return Refund.objects.filter(credit_note=credit_note, status__in=OPEN_OR_DONE).aggregate(
         s=Sum("amount"))["s"] or ZERO
+
+
+def refunds_failed_with_uncovered_note(*, order_number: str) -> list[Refund]:
+    """Failed refunds whose partial credit note no other refund covers: a retry of one reuses
+    its credit note (flows.refund), so the invoice is never credited twice for one refund."""
+    failed = Refund.objects.filter(order_number=order_number, status=RefundStatus.FAILED,
+                                   credit_note__kind=CreditNoteKind.PARTIAL).select_related("credit_note")
+    return [r for r in failed.order_by("id")
+            if r.credit_note.total_gross - refunded_against_credit_note(credit_note=r.credit_note) >= r.amount]
+
+
+def refunds_psp_stuck(*, requested_before: dt.datetime) -> list[str]:
+    """References of PSP refunds still waiting for the provider call since before the moment."""
+    return [r.hex for r in Refund.objects.filter(method=RefundMethod.PSP, status=RefundStatus.REQUESTED,
+                                                 requested_at__lt=requested_before)
+            .order_by("id").values_list("public_id", flat=True)]
+
+
+def refunds_psp_pending() -> list[str]:
+    """References of PSP refunds the provider accepted but has not completed (sent)."""
+    return [r.hex for r in Refund.objects.filter(method=RefundMethod.PSP, status=RefundStatus.SENT)
+            .exclude(provider_reference="").order_by("id").values_list("public_id", flat=True)]
 
 
 def refunds_unbooked_total(*, order_number: str) -> Decimal:

@@ -1,11 +1,17 @@
 """Partial credit notes: part of an invoice's gross credited back, split over its VAT rates.
 
-The gross is shared over the invoice's VAT buckets in proportion to their gross, by largest
-remainder in the currency's smallest unit (whole cents, integer arithmetic: no rounding and no
-cent lost or made up); each bucket's net and VAT are then derived from its gross as in the
-gross-based strategy (net = q(gross / (1 + rate)), VAT = gross - net), so the note's lines,
-buckets and totals add up exactly to the amount credited."""
+What is split is what is LEFT: each VAT bucket of the invoice (gross, net, VAT) less what the
+credit notes issued before credited at that rate. The gross is shared over the buckets in
+proportion to their gross left, by largest remainder in the currency's smallest unit (whole
+cents, integer arithmetic: no rounding and no cent lost or made up, and no bucket gets more
+gross than it has left); each bucket's net and VAT are then derived from its gross as in the
+gross-based strategy (net = q(gross / (1 + rate)), VAT = gross - net), but never more net or
+VAT than the bucket has left. The note that credits everything that is left (the cancellation
+of the rest, or a partial note of exactly the remaining gross) credits exactly the remaining
+net and VAT per rate, so all notes of an invoice together credit its buckets to the cent. The
+note's lines, buckets and totals add up exactly to the amount credited."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -25,7 +31,7 @@ from .states import CreditNoteKind
 def invoice_uncredited_gross(*, invoice: Invoice) -> Decimal:
     """What of the invoice's gross no credit note (cancellation or partial) has credited yet."""
     credited = CreditNote.objects.filter(invoice=invoice).aggregate(s=Sum("total_gross"))["s"] or ZERO
-    return max(invoice.total_gross - credited, ZERO)
+    return max(quantize(invoice.total_gross - credited, invoice.currency), ZERO)  # SQLite sums carry 13 places
 
 
 def split_by_weight(amount: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
@@ -46,11 +52,49 @@ def split_by_weight(amount: Decimal, weights: list[Decimal], currency: str) -> l
     return [Decimal(p).scaleb(-places) for p in parts]
 
 
-def _bucket(source: dict, gross: Decimal, currency: str) -> dict:
-    rate = Decimal(source["rate"])
-    net = quantize(gross / (1 + rate / 100), currency)
-    extra = {k: v for k, v in source.items() if k not in ("net", "tax", "gross", "rounding_difference")}
-    return {**extra, "net": str(net), "tax": str(gross - net), "gross": str(gross), "rounding_difference": "0.00"}
+@dataclass(frozen=True)
+class BucketLeft:
+    """One VAT bucket of an invoice and what of it no credit note has credited yet."""
+
+    source: dict  # the invoice's bucket as issued
+    gross: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+def _key(bucket: dict) -> tuple[Decimal, str]:
+    return Decimal(bucket["rate"]), str(bucket.get("category", ""))
+
+
+def invoice_uncredited_buckets(*, invoice: Invoice) -> list[BucketLeft]:
+    """The invoice's VAT buckets (those with a gross) less what its credit notes credited per
+    rate and category."""
+    credited: dict[tuple[Decimal, str], list[Decimal]] = {}
+    for breakdown in CreditNote.objects.filter(invoice=invoice).values_list("tax_breakdown", flat=True):
+        for bucket in breakdown or []:
+            sums = credited.setdefault(_key(bucket), [ZERO, ZERO, ZERO])
+            sums[0] += Decimal(bucket["gross"])
+            sums[1] += Decimal(bucket["net"])
+            sums[2] += Decimal(bucket["tax"])
+    left = []
+    for source in invoice.tax_breakdown:
+        if Decimal(source["gross"]) <= 0:
+            continue
+        gross, net, tax = credited.pop(_key(source), [ZERO, ZERO, ZERO])
+        left.append(BucketLeft(source=source, gross=Decimal(source["gross"]) - gross,
+                               net=Decimal(source["net"]) - net, tax=Decimal(source["tax"]) - tax))
+    return left
+
+
+def _bucket(left: BucketLeft, gross: Decimal, currency: str, *, final: bool) -> dict:
+    if final:  # the last note: exactly what is left
+        net, tax = left.net, left.tax
+    else:
+        net = quantize(gross / (1 + Decimal(left.source["rate"]) / 100), currency)
+        net = max(min(net, left.net, gross), gross - left.tax, ZERO)  # never more net or VAT than is left
+        tax = gross - net
+    extra = {k: v for k, v in left.source.items() if k not in ("net", "tax", "gross", "rounding_difference")}
+    return {**extra, "net": str(net), "tax": str(tax), "gross": str(gross), "rounding_difference": "0.00"}
 
 
 def _line(position: int, bucket: dict, invoice: Invoice, *, several: bool) -> dict:
@@ -66,9 +110,13 @@ def _line(position: int, bucket: dict, invoice: Invoice, *, several: bool) -> di
 def credit_note_draft_partial(*, invoice: Invoice, amount_gross: Decimal, reason: str,
                               kind: str = CreditNoteKind.PARTIAL) -> CreditNote:
     """The unsaved credit note for `amount_gross` of the invoice (no number yet)."""
-    sources = [b for b in invoice.tax_breakdown if Decimal(b["gross"]) > 0]
-    shares = split_by_weight(amount_gross, [Decimal(b["gross"]) for b in sources], invoice.currency)
-    buckets = [_bucket(src, share, invoice.currency) for src, share in zip(sources, shares, strict=True) if share]
+    left = invoice_uncredited_buckets(invoice=invoice)
+    final = amount_gross == sum((b.gross for b in left), ZERO) and all(
+        b.gross >= 0 and b.net >= 0 and b.tax >= 0 for b in left)
+    shares = [b.gross for b in left] if final else split_by_weight(amount_gross, [b.gross for b in left],
+                                                                   invoice.currency)
+    buckets = [_bucket(b, share, invoice.currency, final=final) for b, share in zip(left, shares, strict=True)
+               if share or (final and (b.net or b.tax))]
     lines = [_line(i, b, invoice, several=len(buckets) > 1) for i, b in enumerate(buckets, start=1)]
     return CreditNote(
         invoice=invoice, order_number=invoice.order_number, kind=kind, issue_date=clock.today(),

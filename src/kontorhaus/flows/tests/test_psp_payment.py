@@ -7,9 +7,10 @@ import pytest
 from kontorhaus.billing.models import Payment
 from kontorhaus.billing.services import PaymentData
 from kontorhaus.billing.states import PaymentSource
+from kontorhaus.flows.order_balance import order_balance_get
 from kontorhaus.flows.order_cancel import order_cancel
 from kontorhaus.flows.payment_received import payment_received
-from kontorhaus.flows.psp_payment import PspPayment, order_amount_due, psp_payment_received
+from kontorhaus.flows.psp_payment import PspPayment, psp_payment_received
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.tests.factories import TESTER, make_article, place_order
 
@@ -57,7 +58,7 @@ def test_a_card_payment_for_an_order_the_bank_already_settled_is_parked(placed):
         in outcome.reason
     assert Payment.objects.count() == 1
     assert SalesOrder.objects.get(pk=placed.order.pk).payment_state == "paid"
-    assert order_amount_due(order=placed.order) == Decimal("0.00")
+    assert order_balance_get(order=placed.order).due == Decimal("0.00")
 
 
 def test_a_second_card_payment_after_a_partial_one_is_booked(placed):

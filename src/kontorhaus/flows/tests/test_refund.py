@@ -40,7 +40,10 @@ def test_a_bank_refund_goes_out_in_one_sepa_file_once_and_the_order_becomes_part
     # then the refund waits for the bank file, to the account the money came from
     assert (refund.method, refund.status, refund.iban) == (RefundMethod.BANK, RefundStatus.REQUESTED, CUSTOMER_IBAN)
     assert refund.credit_note.kind == CreditNoteKind.PARTIAL and refund.credit_note.total_gross == Decimal("10.00")
-    assert state(order) == PaymentState.PAID  # nothing booked before the money leaves
+    # and the credit note lowers what is owed at once: until the money leaves, the order holds
+    # the customer's 10.00 (overpaid), and nothing is due
+    assert state(order) == PaymentState.OVERPAID
+    assert SalesOrder.objects.get(pk=order.pk).balance_due == Decimal("-10.00")
     # when the SEPA file is exported
     export = refund_sepa_export(actor=TESTER)
     # then it pays 10.00 to that IBAN, the name in the SEPA character set

@@ -7,7 +7,14 @@ signature is base64 in `PAYPAL-TRANSMISSION-SIG`, and the key is in the X.509 ce
 before anything is fetched (else anyone could sign with a key of their own); the certificate is
 fetched over verified TLS, must be valid now and issued to a paypal.com name, and is cached by
 URL until it expires. Including our webhook id in the signed string binds a delivery to our
-endpoint. A replayed delivery is recognised by its event id (`WH-…`) and changes nothing.
+endpoint.
+
+The signature covers only the CRC32 of the body, and a CRC32 can be matched by padding any
+body; so a captured delivery's headers would sign a forged body, too. Two checks close that:
+the signed PAYPAL-TRANSMISSION-TIME must be within TOLERANCE_SECONDS of our clock (either way),
+and each transmission id is accepted for one body only (the views store it with the SHA-256 of
+the body: the same transmission again is a repeat, with another body it is refused). A
+replayed event is also recognised by its event id (`WH-…`) and changes nothing.
 """
 
 import base64
@@ -35,6 +42,8 @@ ALGORITHM = "SHA256withRSA"
 CAPTURE_COMPLETED = "PAYMENT.CAPTURE.COMPLETED"
 HEADERS = ("PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG", "PAYPAL-CERT-URL",
            "PAYPAL-AUTH-ALGO")
+SIGNATURE_HEADER = "PAYPAL-TRANSMISSION-SIG"
+TOLERANCE_SECONDS = 300
 CERT_MAX_BYTES = 64 * 1024
 CACHE_SIZE = 16
 
@@ -136,6 +145,7 @@ def paypal_signature_verify(*, payload: bytes, headers: Mapping[str, str], webho
         raise SignatureError(f"missing header {', '.join(missing)}")
     if values["PAYPAL-AUTH-ALGO"] != ALGORITHM:
         raise SignatureError(f"PAYPAL-AUTH-ALGO must be {ALGORITHM}")
+    _check_transmission_time(values["PAYPAL-TRANSMISSION-TIME"], now=now)
     try:
         signature = base64.b64decode(values["PAYPAL-TRANSMISSION-SIG"], validate=True)
     except (binascii.Error, ValueError):
@@ -148,6 +158,14 @@ def paypal_signature_verify(*, payload: bytes, headers: Mapping[str, str], webho
         key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature:
         raise SignatureError("the signature does not match the body")
+
+
+def _check_transmission_time(value: str, *, now: dt.datetime) -> None:
+    sent = _time(value.strip())
+    if sent is None:
+        raise SignatureError("PAYPAL-TRANSMISSION-TIME is not a time with a time zone")
+    if abs((now - sent).total_seconds()) > TOLERANCE_SECONDS:
+        raise SignatureError(f"PAYPAL-TRANSMISSION-TIME is more than {TOLERANCE_SECONDS} s away from now")
 
 
 def paypal_event_parse(payload: bytes) -> ParsedEvent:

@@ -1,7 +1,8 @@
 """PayPal refunds (Payments v2): an OAuth2 access token by client credentials
 (`POST /v1/oauth2/token`), then `POST /v2/payments/captures/{capture_id}/refund` with the amount
 as JSON and our refund id as `PayPal-Request-Id`, so a retry returns the first refund.
-https://developer.paypal.com/docs/api/payments/v2/#captures_refund"""
+https://developer.paypal.com/docs/api/payments/v2/#captures_refund
+A refund PayPal left pending is asked about again: `GET /v2/payments/refunds/{id}`."""
 
 import base64
 import json
@@ -44,6 +45,20 @@ def paypal_refund(order: RefundOrder) -> ProviderAnswer:
         "PayPal-Request-Id": f"kontorhaus-refund-{order.reference}", "Prefer": "return=representation"})
     if status >= 300:
         raise failure(status, f"{body.get('name', 'error')}: {_message(body)}")
+    return _answer(body)
+
+
+def paypal_refund_status(refund_id: str) -> ProviderAnswer:
+    base = setting("PAYPAL_API_BASE").rstrip("/")
+    token = access_token(base)
+    status, body = call(f"{base}/v2/payments/refunds/{quote(refund_id, safe='')}", data=None,
+                        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    if status >= 300:
+        raise failure(status, f"{body.get('name', 'error')}: {_message(body)}")
+    return _answer(body)
+
+
+def _answer(body: dict) -> ProviderAnswer:
     state = _STATUS.get(str(body.get("status")), PENDING)
     details = body.get("status_details")
     reason = details.get("reason", "") if isinstance(details, dict) else ""

@@ -38,10 +38,11 @@ def setting(name: str) -> str:
     return str(settings.KONTORHAUS.get(name) or "")
 
 
-def call(url: str, *, data: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
-    """POST `data`; (status, JSON body). Network trouble is a retryable RefundCallError."""
+def call(url: str, *, data: bytes | None, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """POST `data` (GET without); (status, JSON body). Network trouble is a retryable RefundCallError."""
     timeout = int(settings.KONTORHAUS.get("PSP_TIMEOUT_SECONDS", 20))
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - configured https URL
+    request = urllib.request.Request(url, data=data, headers=headers,  # noqa: S310 - configured https URL
+                                     method="GET" if data is None else "POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, _json(response.read())

@@ -6,6 +6,8 @@ import datetime as dt
 import http.server
 import json
 import threading
+import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,8 +111,10 @@ class PaypalSigner:
         self.pem = self.cert.public_bytes(serialization.Encoding.PEM)
 
     def headers(self, payload: bytes, *, webhook_id: str = PAYPAL_WEBHOOK_ID, cert_url: str = PAYPAL_CERT_URL,
-                transmission_id: str = "69cd13f0-d67a-11e5-baa3-778b53f4ae55") -> dict[str, str]:
-        transmission_time = clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+                transmission_id: str = "", at: dt.datetime | None = None) -> dict[str, str]:
+        """PayPal's headers for one delivery: a new transmission id each time unless one is given."""
+        transmission_id = transmission_id or str(uuid.uuid1())
+        transmission_time = (at or clock.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = paypal_signed_message(transmission_id=transmission_id, transmission_time=transmission_time,
                                         webhook_id=webhook_id, payload=payload)
         signature = self.key.sign(message, padding.PKCS1v15(), hashes.SHA256())
@@ -121,6 +125,39 @@ class PaypalSigner:
             "HTTP_PAYPAL_CERT_URL": cert_url,
             "HTTP_PAYPAL_AUTH_ALGO": "SHA256withRSA",
         }
+
+
+def crc32_forge(body: bytes, *, like: bytes, positions: int = 64) -> bytes:
+    """`body` with JSON whitespace appended (a space or a tab at each of `positions` places) so
+    that its CRC32 equals that of `like`: what an attacker does to reuse PayPal's signature of
+    `like`, which covers only the CRC32. CRC32 is affine over GF(2) for messages of one length,
+    so the choice of tabs is a linear system of 32 equations."""
+    base = body + b" " * positions
+    target = zlib.crc32(base) ^ zlib.crc32(like)
+    effects = []
+    for i in range(positions):
+        flipped = bytearray(base)
+        flipped[len(body) + i] = 0x09  # tab instead of space
+        effects.append(zlib.crc32(bytes(flipped)) ^ zlib.crc32(base))
+    basis: dict[int, tuple[int, int]] = {}  # leading bit -> (effect, set of positions as bits)
+    for i, effect in enumerate(effects):
+        chosen = 1 << i
+        while effect:
+            top = effect.bit_length() - 1
+            if top not in basis:
+                basis[top] = (effect, chosen)
+                break
+            effect, chosen = effect ^ basis[top][0], chosen ^ basis[top][1]
+    chosen, rest = 0, target
+    while rest:
+        top = rest.bit_length() - 1
+        if top not in basis:
+            raise ValueError("more positions are needed")
+        rest, chosen = rest ^ basis[top][0], chosen ^ basis[top][1]
+    padding = bytes(0x09 if chosen >> i & 1 else 0x20 for i in range(positions))
+    forged = body + padding
+    assert zlib.crc32(forged) == zlib.crc32(like)
+    return forged
 
 
 @contextmanager

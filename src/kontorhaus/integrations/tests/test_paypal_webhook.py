@@ -2,16 +2,21 @@
 order and signed with RSA-SHA256 by a test key whose certificate a local server hands out at a
 paypal.com URL (this machine cannot reach PayPal)."""
 
+import datetime as dt
+import json
+import zlib
 from decimal import Decimal
 
 import pytest
 
 from kontorhaus.billing.models import Payment
-from kontorhaus.integrations.models import InboundEvent
+from kontorhaus.core import clock
+from kontorhaus.integrations.models import InboundDelivery, InboundEvent
 from kontorhaus.integrations.psp import paypal
 from kontorhaus.sales.models import SalesOrder
+from kontorhaus.sales.tests.factories import place_order
 
-from .psp import PaypalSigner, certificate_server, fixture_bytes, paypal_capture_completed
+from .psp import PaypalSigner, certificate_server, compact, crc32_forge, fixture_bytes, paypal_capture_completed
 
 URL = "/webhooks/paypal"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secrets")]
@@ -182,3 +187,108 @@ def test_without_a_configured_webhook_id_the_endpoint_answers_503(client, settin
     settings.KONTORHAUS = {**settings.KONTORHAUS, "PAYPAL_WEBHOOK_ID": ""}
     payload = paypal_capture_completed(custom_id="AU-2026-000001")
     assert post(client, payload, paypal_signer.headers(payload)).status_code == 503
+
+
+# --- replays of a captured delivery (review finding 3) -----------------------------------------
+
+def _forged(genuine: bytes, *, custom_id: str) -> bytes:
+    """Another event, capture and order in a body padded to the genuine body's CRC32."""
+    event = json.loads(genuine)
+    event["id"] = "WH-FORGED-0000000000000000"
+    event["resource"].update(id="FORGEDCAPTURE0001", custom_id=custom_id)
+    return crc32_forge(compact(event), like=genuine)
+
+
+@pytest.fixture
+def victim(order):
+    """A second unpaid order of 44.88 (the one the attacker wants to see paid)."""
+    return place_order()
+
+
+def test_a_forged_body_under_a_genuine_deliverys_headers_books_nothing(client, order, victim, paypal_signer,
+                                                                       paypal_certificates):
+    # given a genuine delivery for our order, processed
+    genuine = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(genuine)
+    assert post(client, genuine, headers).json()["status"] == "processed"
+    # when its headers are posted again with a new body for another order, padded to the same CRC32
+    forged = _forged(genuine, custom_id=victim.order.number)
+    assert zlib.crc32(forged) == zlib.crc32(genuine) and forged != genuine
+    response = post(client, forged, headers)
+    # then it is refused, nothing is stored or booked, and the victim's order stays unpaid
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "transmission_reused"
+    assert Payment.objects.count() == InboundEvent.objects.count() == InboundDelivery.objects.count() == 1
+    assert payment_state(victim) == "unpaid"
+
+
+def test_a_forged_body_under_the_headers_of_a_repeated_delivery_books_nothing(client, order, victim, paypal_signer,
+                                                                              paypal_certificates):
+    # given a genuine event, and PayPal delivering it again with a new transmission (acknowledged)
+    genuine = paypal_capture_completed(custom_id=order.order.number)
+    post(client, genuine, paypal_signer.headers(genuine))
+    repeat_headers = paypal_signer.headers(genuine)
+    assert post(client, genuine, repeat_headers).json()["status"] == "duplicate"
+    # when the repeat's headers carry a forged body, then that transmission is refused too
+    response = post(client, _forged(genuine, custom_id=victim.order.number), repeat_headers)
+    assert response.status_code == 400
+    assert Payment.objects.count() == 1
+    assert payment_state(victim) == "unpaid"
+
+
+def test_the_same_transmission_with_the_same_body_is_a_repeat(client, order, paypal_signer, paypal_certificates):
+    # PayPal's retries may carry the transmission id again: acknowledged, booked once
+    payload = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(payload)
+    answers = [post(client, payload, headers) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert [a.json()["status"] for a in answers] == ["processed", "duplicate"]
+    assert Payment.objects.count() == InboundEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize("seconds", [-302, 302, -3600 * 24 * 30])  # the header has whole seconds
+def test_a_transmission_time_more_than_300_seconds_away_is_refused(client, order, paypal_signer,
+                                                                   paypal_certificates, seconds):
+    payload = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(payload, at=clock.now() + dt.timedelta(seconds=seconds))
+    response = post(client, payload, headers)
+    assert response.status_code == 400
+    assert "PAYPAL-TRANSMISSION-TIME" in response.json()["message"]
+    assert InboundEvent.objects.count() == Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("seconds", [-298, 298])
+def test_a_transmission_time_within_300_seconds_is_accepted(client, order, paypal_signer, paypal_certificates,
+                                                            seconds):
+    payload = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(payload, at=clock.now() + dt.timedelta(seconds=seconds))
+    assert post(client, payload, headers).json()["status"] == "processed"
+
+
+def test_a_captured_delivery_is_refused_once_its_time_has_passed(client, order, victim, paypal_signer,
+                                                                 paypal_certificates):
+    # given the headers of a delivery PayPal sent ten minutes ago (never seen by us)
+    genuine = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(genuine, at=clock.now() - dt.timedelta(minutes=10))
+    # when they are posted with a forged body, then it is refused for its time
+    response = post(client, _forged(genuine, custom_id=victim.order.number), headers)
+    assert response.status_code == 400 and "PAYPAL-TRANSMISSION-TIME" in response.json()["message"]
+    assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-01-01T10:00:00"])
+def test_an_unreadable_or_zoneless_transmission_time_is_refused(client, order, paypal_signer, paypal_certificates,
+                                                                value):
+    payload = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(payload)
+    headers["HTTP_PAYPAL_TRANSMISSION_TIME"] = value
+    assert post(client, payload, headers).status_code == 400
+
+
+def test_the_signature_is_not_stored_with_the_event(client, order, paypal_signer, paypal_certificates):
+    payload = paypal_capture_completed(custom_id=order.order.number)
+    headers = paypal_signer.headers(payload)
+    post(client, payload, headers)
+    stored = InboundEvent.objects.get().headers
+    assert "PAYPAL-TRANSMISSION-SIG" not in stored
+    assert stored["PAYPAL-TRANSMISSION-ID"] == headers["HTTP_PAYPAL_TRANSMISSION_ID"]

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from kontorhaus.notifications.journal import journal_append
 from kontorhaus.notifications.models import OutgoingEmail
 from kontorhaus.notifications.services import email_sweep
 from kontorhaus.notifications.states import OutgoingEmailStatus
@@ -89,3 +90,19 @@ def test_worker_batch_sends_queued_email_and_sweeps(invoice_source, locmem_email
     # then both are sent, each once
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {S.SENT}
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_sweep_marks_a_journaled_row_sent_instead_of_sending_it_again(frozen_clock, settings, tmp_path):
+    # given a row the SMTP server accepted, whose worker died before it could record that
+    settings.KONTORHAUS = {**settings.KONTORHAUS, "OUTBOX_JOURNAL": str(tmp_path / "sent.journal")}
+    email = enqueue_confirmation()
+    DBTaskResult.objects.all().delete()
+    crash_while_sending(email, frozen_clock.now - dt.timedelta(hours=1))
+    journal_append(str(email.public_id))
+    # when the sweep runs
+    assert email_sweep() == 0
+    # then it is sent, and no task to send it again exists
+    email.refresh_from_db()
+    assert email.status == S.SENT
+    assert not DBTaskResult.objects.exists()

@@ -22,19 +22,19 @@ ADDRESS = {"name": "Erika", "street": "Hauptstraße 1", "postal_code": "10115", 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
     ({}, Readiness.READY),
-    ({"payment_state": "unpaid"}, Readiness.AWAITING_PAYMENT),
-    ({"payment_state": "partially_paid"}, Readiness.AWAITING_PAYMENT),
-    ({"payment_state": "unpaid", "ship_before_payment": True}, Readiness.READY),
-    ({"payment_state": "overpaid"}, Readiness.READY),
+    ({"balance_due": Decimal("44.88")}, Readiness.AWAITING_PAYMENT),
+    ({"balance_due": Decimal("0.01")}, Readiness.AWAITING_PAYMENT),
+    ({"balance_due": Decimal("44.88"), "ship_before_payment": True}, Readiness.READY),
+    ({"balance_due": Decimal("-5.12")}, Readiness.READY),  # overpaid: the customer's credit
     ({"reserved_by_line": [(2, 1)]}, Readiness.AWAITING_STOCK),
     ({"reserved_by_line": []}, Readiness.NOTHING_TO_SHIP),
     ({"shipping_address": {**ADDRESS, "street": " "}}, Readiness.ADDRESS_INCOMPLETE),
-    ({"shipping_address": {**ADDRESS, "street": ""}, "payment_state": "unpaid"}, Readiness.ADDRESS_INCOMPLETE),
-    ({"payment_state": "unpaid", "reserved_by_line": [(2, 0)]}, Readiness.AWAITING_PAYMENT),
+    ({"shipping_address": {**ADDRESS, "street": ""}, "balance_due": Decimal("44.88")}, Readiness.ADDRESS_INCOMPLETE),
+    ({"balance_due": Decimal("44.88"), "reserved_by_line": [(2, 0)]}, Readiness.AWAITING_PAYMENT),
     ({"status": "cancelled"}, Readiness.CANCELLED),
 ])
 def test_readiness_names_the_first_missing_condition(kwargs, expected):
-    arguments = {"status": "open", "payment_state": "paid", "ship_before_payment": False,
+    arguments = {"status": "open", "balance_due": Decimal("0.00"), "ship_before_payment": False,
                  "reserved_by_line": [(2, 2)], "shipping_address": ADDRESS, **kwargs}
     assert derive_readiness(**arguments) == expected
 

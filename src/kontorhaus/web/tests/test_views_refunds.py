@@ -1,9 +1,14 @@
+from decimal import Decimal
+
 import pytest
 
 from kontorhaus.billing.models import CreditNote
 from kontorhaus.billing.models_refunds import Refund, SepaExport
 from kontorhaus.billing.refunds.states import RefundStatus
-from kontorhaus.billing.refunds.tests.factories import pay_by_bank, pay_by_hand, simple_order
+from kontorhaus.billing.refunds.tests.factories import pay_by_bank, pay_by_hand, pay_by_psp, simple_order
+from kontorhaus.flows.refund import refund_request
+from kontorhaus.flows.refund_settle import FAILED, ProviderAnswer, refund_provider_answered
+from kontorhaus.sales.tests.factories import TESTER
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +54,21 @@ def test_a_bad_refund_on_the_page_shows_why_and_stores_nothing(client_in, post, 
 
 def test_the_sepa_page_needs_a_login(client):
     assert client.get("/refunds/sepa/").status_code == 302
+
+
+def test_a_failed_psp_refund_is_retried_from_the_order_page_against_its_credit_note(client_in):
+    # given a card refund with a credit note that the provider refused
+    order = simple_order()
+    payment = pay_by_psp(order, "44.88")
+    failed = refund_request(order=order, payment=payment, amount=Decimal("10.00"), reason="Kulanz",
+                            with_credit_note=True, actor=TESTER)
+    refund_provider_answered(refund=failed, answer=ProviderAnswer(FAILED, error="refused"), actor=TESTER)
+    page = client_in.get(f"/orders/{order.number}/").content.decode()
+    assert f"/refunds/{failed.reference}/retry/" in page
+    # when it is retried from the page
+    response = client_in.post(f"/refunds/{failed.reference}/retry/", follow=True)
+    # then a new refund is requested against the same credit note, and no second one is issued
+    assert "Refund requested again." in response.content.decode()
+    retry = Refund.objects.exclude(pk=failed.pk).get()
+    assert (retry.status, retry.credit_note_id) == (RefundStatus.REQUESTED, failed.credit_note_id)
+    assert CreditNote.objects.count() == 1

@@ -26,6 +26,8 @@ class FakeState:
     refunds_created: int = 0
     fail_with: int = 0  # answer every refund call with this HTTP status (e.g. 500)
     token: str = "A21AAFakeAccessToken"
+    pending: bool = False  # new refunds are left pending (Stripe "pending", PayPal "PENDING")
+    created: dict[str, dict] = field(default_factory=dict)  # refund id -> its current representation
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -49,8 +51,21 @@ class _Handler(BaseHTTPRequestHandler):
         status, answer = self.route(body)
         self._send(status, answer)
 
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.state.requests.append({"path": self.path, "headers": headers, "body": b"", "method": "GET"})
+        status, answer = self.lookup()
+        self._send(status, answer)
+
     def route(self, body: bytes) -> tuple[int, dict]:
         raise NotImplementedError
+
+    def lookup(self) -> tuple[int, dict]:
+        raise NotImplementedError
+
+    def keep(self, answer: dict) -> dict:
+        self.state.created[answer["id"]] = answer
+        return answer
 
     def refund_once(self, key: str | None, make: Any) -> tuple[int, dict]:
         """The provider's idempotency: the same key answers the first answer again."""
@@ -88,10 +103,21 @@ class StripeHandler(_Handler):
                                    "message": f"Refund amount ({amount}) is greater than unrefunded amount ({left})"}}
         self.state.refunded[intent] = self.state.refunded.get(intent, 0) + amount
         self.state.refunds_created += 1
-        return 200, {"id": f"re_{uuid.uuid4().hex[:24]}", "object": "refund", "amount": amount, "currency": "eur",
-                     "payment_intent": intent, "charge": f"ch_{intent[3:]}", "status": "succeeded",
-                     "metadata": {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
-                     "reason": form.get("reason")}
+        return 200, self.keep({
+            "id": f"re_{uuid.uuid4().hex[:24]}", "object": "refund", "amount": amount, "currency": "eur",
+            "payment_intent": intent, "charge": f"ch_{intent[3:]}",
+            "status": "pending" if self.state.pending else "succeeded",
+            "metadata": {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
+            "reason": form.get("reason")})
+
+    def lookup(self) -> tuple[int, dict]:
+        if self.headers.get("Authorization") != f"Bearer {STRIPE_KEY}":
+            return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}
+        refund_id = self.path.removeprefix("/v1/refunds/")
+        if not self.path.startswith("/v1/refunds/") or refund_id not in self.state.created:
+            return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                   "message": f"No such refund: '{refund_id}'"}}
+        return 200, self.state.created[refund_id]
 
 
 class PayPalHandler(_Handler):
@@ -125,9 +151,18 @@ class PayPalHandler(_Handler):
                                       "description": "The capture has already been fully refunded."}]}
         self.state.refunded[capture] = self.state.refunded.get(capture, 0) + cents
         self.state.refunds_created += 1
-        return 201, {"id": uuid.uuid4().hex[:17].upper(), "status": "COMPLETED",
-                     "amount": {"value": value, "currency_code": payload["amount"]["currency_code"]},
-                     "note_to_payer": payload.get("note_to_payer"), "links": []}
+        return 201, self.keep({
+            "id": uuid.uuid4().hex[:17].upper(), "status": "PENDING" if self.state.pending else "COMPLETED",
+            "amount": {"value": value, "currency_code": payload["amount"]["currency_code"]},
+            "note_to_payer": payload.get("note_to_payer"), "links": []})
+
+    def lookup(self) -> tuple[int, dict]:
+        if self.headers.get("Authorization") != f"Bearer {self.state.token}":
+            return 401, {"name": "AUTHENTICATION_FAILURE", "message": "Authentication failed due to invalid token."}
+        refund_id = self.path.removeprefix("/v2/payments/refunds/")
+        if not self.path.startswith("/v2/payments/refunds/") or refund_id not in self.state.created:
+            return 404, {"name": "RESOURCE_NOT_FOUND", "message": "The specified resource does not exist."}
+        return 200, self.state.created[refund_id]
 
 
 @contextmanager
