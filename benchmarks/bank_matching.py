@@ -86,7 +86,7 @@ def _seed(n_invoices: int, rng: random.Random) -> list[tuple[str, str, Decimal, 
             SalesOrder(number=order, channel="bench", external_id=order, placed_at=placed, customer=customer,
                        customer_email="bench@example.com", customer_name=name, billing_address=address,
                        shipping_address=address, payment_method="prepayment", tax_strategy="gross",
-                       total_net=total, total_vat=Decimal("0"), total_gross=total)
+                       total_net=total, total_vat=Decimal("0"), total_gross=total, balance_due=total)
             for _, order, total, name in chunk
         ])
         Invoice.objects.bulk_create([

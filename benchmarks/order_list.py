@@ -271,6 +271,7 @@ def fill(n_orders: int, n_customers: int, seed: int, batch: int) -> dict:
                 shipping_method="dhl-paket", payment_method=method, tax_strategy="gross_based",
                 total_net=sum(line["net"] for line in lines), total_vat=sum(line["tax"] for line in lines),
                 total_gross=sum(line["gross"] for line in lines), tax_breakdown=_breakdown(lines),
+                balance_due=Decimal(0) if payment_state == "paid" else sum(line["gross"] for line in lines),
             ))
             order_lines.append(lines)
         with transaction.atomic():
