@@ -36,7 +36,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -47,13 +46,21 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
-    import psycopg  # in the project's venv; needed only for --db postgres
-except ImportError:  # pragma: no cover
-    psycopg = None
+from benchkit import (
+    all_stats,
+    cmdline,
+    descendants,
+    free_port,
+    kontorhaus_bin,
+    log,
+    percentile,
+    pg_admin,
+    pg_drop,
+    psycopg,
+    run_cli,
+    stop_server,
+)
 
-REPO = Path(__file__).resolve().parent.parent
-PG_DSN_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "kontorhaus_bench"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -73,65 +80,7 @@ CITIES = [("10115", "Berlin"), ("20095", "Hamburg"), ("80331", "München"), ("50
 STREETS = ["Hauptstraße", "Bahnhofstraße", "Gartenweg", "Schulstraße", "Lindenallee", "Kirchplatz"]
 
 
-def log(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
-
 # --- /proc accounting -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProcStat:
-    pid: int
-    ppid: int
-    comm: str
-    ticks: int  # utime + stime + cutime + cstime (reaped children stay counted)
-
-
-def _read_stat(pid: int) -> ProcStat | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return None
-    # comm may contain spaces and parentheses: split at the last ')'.
-    lpar, rpar = raw.index("("), raw.rindex(")")
-    comm = raw[lpar + 1:rpar]
-    rest = raw[rpar + 2:].split()
-    # rest[0] is field 3 (state); field n is rest[n - 3].
-    ppid = int(rest[4 - 3])
-    utime, stime, cutime, cstime = (int(rest[n - 3]) for n in (14, 15, 16, 17))
-    return ProcStat(pid, ppid, comm, utime + stime + cutime + cstime)
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return ""
-
-
-def _all_stats() -> dict[int, ProcStat]:
-    stats = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            st = _read_stat(int(entry))
-            if st is not None:
-                stats[st.pid] = st
-    return stats
-
-
-def _descendants(root: int, stats: dict[int, ProcStat]) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for st in stats.values():
-        children.setdefault(st.ppid, []).append(st.pid)
-    found, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        if pid in found:
-            continue
-        found.add(pid)
-        todo.extend(children.get(pid, ()))
-    return found
 
 
 @dataclass
@@ -147,20 +96,20 @@ class CpuSnapshot:
 
 
 def cpu_snapshot(serve_pid: int) -> CpuSnapshot:
-    stats = _all_stats()
+    stats = all_stats()
     snap = CpuSnapshot(wall=time.monotonic())
-    tree = _descendants(serve_pid, stats)
+    tree = descendants(serve_pid, stats)
     web_roots, worker_roots = [], []
     for pid in tree:
         if stats[pid].ppid != serve_pid:
             continue
-        cmd = _cmdline(pid)
+        cmd = cmdline(pid)
         if "gunicorn" in cmd:
             web_roots.append(pid)
         elif "worker" in cmd:
             worker_roots.append(pid)
-    web = set().union(*(_descendants(p, stats) for p in web_roots)) if web_roots else set()
-    worker = set().union(*(_descendants(p, stats) for p in worker_roots)) if worker_roots else set()
+    web = set().union(*(descendants(p, stats) for p in web_roots)) if web_roots else set()
+    worker = set().union(*(descendants(p, stats) for p in worker_roots)) if worker_roots else set()
     snap.web = sum(stats[p].ticks for p in web)
     snap.worker = sum(stats[p].ticks for p in worker)
     snap.supervisor = stats[serve_pid].ticks if serve_pid in stats else 0
@@ -169,7 +118,7 @@ def cpu_snapshot(serve_pid: int) -> CpuSnapshot:
     for st in stats.values():
         if st.comm == "postgres" or st.comm.startswith("postgres"):
             snap.pg_all += st.ticks
-            if f" {PG_BENCH_DB} " in _cmdline(st.pid) + " ":
+            if f" {PG_BENCH_DB} " in cmdline(st.pid) + " ":
                 snap.pg_bench += st.ticks
     usage = resource.getrusage(resource.RUSAGE_SELF)
     snap.client = usage.ru_utime + usage.ru_stime
@@ -179,20 +128,9 @@ def cpu_snapshot(serve_pid: int) -> CpuSnapshot:
 # --- database preparation ---------------------------------------------------------------------
 
 
-def _pg_admin(sql: str) -> None:
-    if psycopg is None:
-        raise RuntimeError("--db postgres needs psycopg: run this with the project's venv python")
-    with psycopg.connect(PG_DSN_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
-
-
 def pg_create() -> None:
-    pg_drop()
-    _pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-
-
-def pg_drop() -> None:
-    _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
+    pg_drop(PG_BENCH_DB)
+    pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
 
 
 def db_query(db: str, var_dir: Path, sql: str) -> list[tuple]:
@@ -201,32 +139,6 @@ def db_query(db: str, var_dir: Path, sql: str) -> list[tuple]:
             return conn.execute(sql).fetchall()
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}", connect_timeout=5) as conn:
         return conn.execute(sql).fetchall()
-
-
-def kontorhaus_bin() -> str:
-    candidate = Path(sys.executable).parent / "kontorhaus"
-    if candidate.exists():
-        return str(candidate)
-    candidate = REPO / ".venv" / "bin" / "kontorhaus"
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("kontorhaus")
-    if not found:
-        raise SystemExit("cannot find the `kontorhaus` command (run from the project's venv)")
-    return found
-
-
-def run_cli(env: dict[str, str], *argv: str) -> str:
-    proc = subprocess.run([kontorhaus_bin(), *argv], env=env, capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError(f"kontorhaus {' '.join(argv)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -411,13 +323,6 @@ class Load:
             t.join(max(0.1, deadline - time.monotonic()))
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
-    return sorted_values[k]
-
-
 # --- one run ----------------------------------------------------------------------------------
 
 
@@ -458,25 +363,6 @@ class Result:
         ]
 
 
-def stop_server(proc: subprocess.Popen, tree_pids: set[int]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)  # own session: the group is just `kontorhaus serve`
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            log("server did not stop within 30 s; killing it")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    # Children run in their own process groups; make sure none is left behind.
-    for pid in tree_pids:
-        if pid != proc.pid and _read_stat(pid) is not None and _cmdline(pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-                log(f"killed leftover process {pid}")
-
-
 def run_one(db: str, args: argparse.Namespace) -> Result:
     tmp = Path(tempfile.mkdtemp(prefix=f"kh-bench-{db}-"))
     env = dict(os.environ)
@@ -510,7 +396,7 @@ def run_one(db: str, args: argparse.Namespace) -> Result:
         proc = subprocess.Popen(serve_argv, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                 start_new_session=True, cwd=tmp)
         wait_until_up(port, token, proc)
-        tree = _descendants(proc.pid, _all_stats())
+        tree = descendants(proc.pid, all_stats())
         rng = random.Random(args.seed)
         articles = create_articles(port, token, rng)
         log(f"{db}: {len(articles)} articles with stock; {args.clients} clients, warm-up {args.warmup} s, "
@@ -537,7 +423,7 @@ def run_one(db: str, args: argparse.Namespace) -> Result:
         result.load_after = os.getloadavg()
         load.stop.set()
         load.join()
-        tree |= _descendants(proc.pid, _all_stats())
+        tree |= descendants(proc.pid, all_stats())
 
         window = after.wall - before.wall
         samples = [s for st in load.states for s in st.samples if before.wall < s.end <= after.wall]
@@ -571,7 +457,7 @@ def run_one(db: str, args: argparse.Namespace) -> Result:
         return result
     finally:
         if proc is not None:
-            tree |= _descendants(proc.pid, _all_stats())
+            tree |= descendants(proc.pid, all_stats())
             stop_server(proc, tree)
             log(f"{db}: server stopped (exit code {proc.returncode})")
             if proc.returncode not in (0, None) or args.show_server_log:
@@ -581,7 +467,7 @@ def run_one(db: str, args: argparse.Namespace) -> Result:
             log_file.close()
         if db == "postgres":
             try:
-                pg_drop()
+                pg_drop(PG_BENCH_DB)
             except Exception as exc:  # noqa: BLE001 - cleanup must not hide the real error
                 log(f"could not drop database {PG_BENCH_DB}: {exc}")
         if args.keep:

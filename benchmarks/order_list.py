@@ -60,7 +60,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -74,13 +73,21 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-try:
-    import psycopg  # in the project's venv; needed only for --db postgres
-except ImportError:  # pragma: no cover
-    psycopg = None
+from benchkit import (
+    all_stats,
+    cmdline,
+    descendants,
+    free_port,
+    kontorhaus_bin,
+    log,
+    percentile,
+    pg_admin,
+    pg_drop,
+    psycopg,
+    run_cli,
+    stop_server,
+)
 
-REPO = Path(__file__).resolve().parent.parent
-PG_DSN_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "kontorhaus_bench_list"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -116,10 +123,6 @@ ARTICLE_WORDS = ("T-Shirt", "Kapuzenpullover", "Kaffee", "Espressobohnen", "Noti
                  "Wanderrucksack", "Ladekabel", "Bluetooth-Lautsprecher", "Trinkflasche", "Schal", "Honig",
                  "Olivenöl", "Gewürzset", "Bettwäsche", "Handtuch", "Brotdose", "Kerze", "Puzzle")
 ARTICLE_ADJECTIVES = ("Bio", "Classic", "Nordsee", "Alpen", "Premium", "Vintage", "Mini", "Family", "Urban", "Eco")
-
-
-def log(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 # --- filling the database (runs in a child process with django.setup()) ---------------------
@@ -351,91 +354,24 @@ def explain(cases_json: str) -> None:
 # --- /proc accounting -------------------------------------------------------------------------
 
 
-def _read_stat(pid: int) -> tuple[int, str, int] | None:
-    """(ppid, comm, utime + stime + cutime + cstime) of a process."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return None
-    lpar, rpar = raw.index("("), raw.rindex(")")
-    rest = raw[rpar + 2:].split()  # rest[0] is field 3 (state); field n is rest[n - 3]
-    return int(rest[1]), raw[lpar + 1:rpar], sum(int(rest[n - 3]) for n in (14, 15, 16, 17))
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return ""
-
-
-def _all_stats() -> dict[int, tuple[int, str, int]]:
-    stats = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (st := _read_stat(int(entry))) is not None:
-            stats[int(entry)] = st
-    return stats
-
-
-def _descendants(root: int, stats: dict[int, tuple[int, str, int]]) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in stats.items():
-        children.setdefault(ppid, []).append(pid)
-    found, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        if pid not in found:
-            found.add(pid)
-            todo.extend(children.get(pid, ()))
-    return found
-
-
 def cpu_ticks(serve_pid: int) -> tuple[int, int]:
     """(gunicorn master + workers, postgres backends of the bench database) in clock ticks."""
-    stats = _all_stats()
+    stats = all_stats()
     web = set()
-    for pid in _descendants(serve_pid, stats):
-        if stats[pid][0] == serve_pid and "gunicorn" in _cmdline(pid):
-            web |= _descendants(pid, stats)
-    pg = sum(st[2] for pid, st in stats.items()
-             if st[1].startswith("postgres") and f" {PG_BENCH_DB} " in _cmdline(pid) + " ")
-    return sum(stats[p][2] for p in web if p in stats), pg
+    for pid in descendants(serve_pid, stats):
+        if stats[pid].ppid == serve_pid and "gunicorn" in cmdline(pid):
+            web |= descendants(pid, stats)
+    pg = sum(st.ticks for pid, st in stats.items()
+             if st.comm.startswith("postgres") and f" {PG_BENCH_DB} " in cmdline(pid) + " ")
+    return sum(stats[p].ticks for p in web if p in stats), pg
 
 
 # --- database and server ----------------------------------------------------------------------
 
 
-def _pg_admin(sql: str) -> None:
-    if psycopg is None:
-        raise RuntimeError("--db postgres needs psycopg: run this with the project's venv python")
-    with psycopg.connect(PG_DSN_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
-
-
-def pg_drop() -> None:
-    _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-
-
 def pg_vacuum_analyze() -> None:
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-
-
-def kontorhaus_bin() -> str:
-    for candidate in (Path(sys.executable).parent / "kontorhaus", REPO / ".venv" / "bin" / "kontorhaus"):
-        if candidate.exists():
-            return str(candidate)
-    found = shutil.which("kontorhaus")
-    if not found:
-        raise SystemExit("cannot find the `kontorhaus` command (run from the project's venv)")
-    return found
-
-
-def run_cli(env: dict[str, str], *argv: str) -> str:
-    proc = subprocess.run([kontorhaus_bin(), *argv], env=env, capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError(f"kontorhaus {' '.join(argv)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
 
 
 def run_self(env: dict[str, str], *argv: str) -> str:
@@ -445,30 +381,6 @@ def run_self(env: dict[str, str], *argv: str) -> str:
     if proc.returncode != 0:
         raise RuntimeError(f"{Path(__file__).name} {' '.join(argv)} failed with exit code {proc.returncode}")
     return proc.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_server(proc: subprocess.Popen, tree_pids: set[int]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)  # own session: the group is just `kontorhaus serve`
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            log("server did not stop within 30 s; killing it")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    for pid in tree_pids:  # children run in their own process groups; leave none behind
-        if pid != proc.pid and _read_stat(pid) is not None and _cmdline(pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-                log(f"killed leftover process {pid}")
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -647,13 +559,6 @@ def follow_next(browser: Browser, path: str, times: int) -> str:
     return path
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
-    return sorted_values[k]
-
-
 @dataclass
 class PageResult:
     label: str
@@ -746,8 +651,8 @@ def run_one(db: str, args: argparse.Namespace) -> DbResult:
     result = DbResult(db=db, orders=args.orders)
     try:
         if db == "postgres":
-            pg_drop()
-            _pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
+            pg_drop(PG_BENCH_DB)
+            pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
         log(f"{db}: migrate")
         run_cli(env, "migrate")
         log(f"{db}: bulk-inserting {args.orders} orders, {args.customers} customers")
@@ -776,7 +681,7 @@ def run_one(db: str, args: argparse.Namespace) -> DbResult:
         proc = subprocess.Popen(serve_argv, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                 start_new_session=True, cwd=tmp)
         wait_until_up(port, proc)
-        tree = _descendants(proc.pid, _all_stats())
+        tree = descendants(proc.pid, all_stats())
         browser = Browser(port)
         browser.login(USERNAME, PASSWORD)
         for case in cases:  # the deep pages: follow the "next" links like a user
@@ -801,7 +706,7 @@ def run_one(db: str, args: argparse.Namespace) -> DbResult:
         return result
     finally:
         if proc is not None:
-            tree |= _descendants(proc.pid, _all_stats())
+            tree |= descendants(proc.pid, all_stats())
             stop_server(proc, tree)
             log(f"{db}: server stopped (exit code {proc.returncode})")
             if proc.returncode not in (0, None) or args.show_server_log:
@@ -811,7 +716,7 @@ def run_one(db: str, args: argparse.Namespace) -> DbResult:
             log_file.close()
         if db == "postgres" and not args.keep:
             try:
-                pg_drop()
+                pg_drop(PG_BENCH_DB)
             except Exception as exc:  # noqa: BLE001 - cleanup must not hide the real error
                 log(f"could not drop database {PG_BENCH_DB}: {exc}")
         if args.keep:
