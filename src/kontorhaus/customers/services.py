@@ -8,6 +8,7 @@ from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.transactions import operation
 
 from .models import Customer
+from .selectors import customer_lock
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def customer_upsert(*, data: CustomerData) -> Customer:
 def customer_credit_limit_set(*, customer: Customer, limit: Decimal | None, actor: Actor) -> Customer:
     if limit is not None and limit < 0:
         raise InvalidInput("the credit limit must not be negative", details={"field": "credit_limit"})
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = customer_lock(customer=customer)
     previous = customer.credit_limit
     customer.credit_limit = limit
     customer.save(update_fields=["credit_limit"])

@@ -14,17 +14,13 @@ from kontorhaus.sales.selectors import orders_over_credit_limit_list
 from kontorhaus.sales.services import order_release_refresh
 
 
-def credit_limit_recheck(*, customer_id: int, actor: Actor, skip: SalesOrder | None = None) -> list[SalesOrder]:
+def credit_limit_recheck(*, customer_id: int, actor: Actor, skip: SalesOrder | None = None) -> None:
     """Re-derive the release gate of the customer's orders held by the credit limit, oldest
-    first (each one released counts against the next). Returns those released now."""
-    released = []
+    first (each one released counts against the next). `skip`: an order the caller has just
+    derived anew itself."""
     for waiting in orders_over_credit_limit_list(customer_id=customer_id):
-        if skip is not None and waiting.pk == skip.pk:
-            continue
-        order = order_release_refresh(order=waiting, actor=actor)
-        if waiting.released_at is None and order.released_at is not None:
-            released.append(order)
-    return released
+        if skip is None or waiting.pk != skip.pk:
+            order_release_refresh(order=waiting, actor=actor)
 
 
 @flow

@@ -34,7 +34,7 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
         note = credit_note_issue_cancellation(invoice=invoice, reason=reason or "Stornierung", actor=actor)
         attachments.append({"kind": "credit_note", "number": note.number})
     order = order_balance_refresh(order=order, actor=actor)
-    credit_limit_recheck(customer_id=order.customer_id, actor=actor, skip=order)
+    credit_limit_recheck(customer_id=order.customer_id, actor=actor)  # its limit room grew
     email_enqueue(
         template=EmailTemplate.ORDER_CANCELLED, to=order.customer_email, language=order.language,
         context={"order_number": order.number, "customer_name": order.customer_name, "reason": reason,

@@ -19,9 +19,8 @@ def stock_adjusted(*, article: Article, delta: int, reason: str, note: str, acto
     return move
 
 
-def backorders_allocate(*, article: Article, actor: Actor) -> int:
-    """Reserve available stock for backordered lines, oldest order first; returns units reserved."""
-    allocated = 0
+def backorders_allocate(*, article: Article, actor: Actor) -> None:
+    """Reserve available stock for backordered lines, oldest order first."""
     for line in backordered_line_list(article_id=article.pk):
         [result] = stock_reserve(
             requests=[ReservationRequest(article=article, quantity=line.backordered_quantity,
@@ -31,5 +30,3 @@ def backorders_allocate(*, article: Article, actor: Actor) -> int:
         if result.reserved == 0:
             break  # nothing left for the next ones either
         order_line_reserved(order=line.order, position=line.position, quantity=result.reserved, actor=actor)
-        allocated += result.reserved
-    return allocated

@@ -21,6 +21,7 @@ from kontorhaus.inventory.services import ReservationRequest, stock_release, sto
 
 from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
 from .progress import derive_fulfillment_state, derive_payment_state, derive_readiness
+from .selectors import order_lock
 from .states import TRANSITIONS, PaymentMethod, Readiness, SalesOrderStatus
 
 
@@ -221,7 +222,11 @@ def _record_release(order: SalesOrder, actor: Actor) -> None:
 @operation
 def order_release_refresh(*, order: SalesOrder, actor: Actor) -> SalesOrder:
     """Re-derive the release gate after a change that may affect it (payment, stock, address)."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    return _release_refresh(order_lock(order=order), actor)
+
+
+def _release_refresh(order: SalesOrder, actor: Actor) -> SalesOrder:
+    """The release gate of an order already locked by the caller, derived anew and saved."""
     if _release_gate(order, list(order.lines.all())):
         _record_release(order, actor)
     order.save(update_fields=["readiness", "released_at", "fulfillment_state"])
@@ -236,7 +241,7 @@ def order_intake_remember(*, order: SalesOrder, client: str, key: str, request_h
 @operation
 def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
     """Cancel an open order and give its reserved stock back. Cancelling twice is a no-op."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(order=order)
     if order.status == SalesOrderStatus.CANCELLED:
         return order
     fields = transition(order, to=SalesOrderStatus.CANCELLED, table=TRANSITIONS,
@@ -256,7 +261,7 @@ def order_payment_state_refresh(*, order: SalesOrder, owed: Decimal, paid: Decim
     refunded), the only thing the release gate, digital delivery and the credit limit read.
     Sales knows no invoices or credit notes: the flow passes what is owed (billing's balance),
     after every change of it (payment, refund, credit note, cancellation)."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(order=order)
     state = derive_payment_state(owed=owed, paid=paid, refunded=refunded, total=order.total_gross)
     balance_due = owed - (paid - refunded)
     if state == order.payment_state and balance_due == order.balance_due:
@@ -278,7 +283,7 @@ def order_lines_delivered(*, order: SalesOrder, positions: list[int], actor: Act
     """Record that the customer has received these digital or service lines in full (a download
     link, a licence key) and derive the fulfillment state anew. Lines already delivered are
     left as they are; delivering nothing new is a no-op."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(order=order)
     lines = list(order.lines.all())
     by_position = {line.position: line for line in lines}
     for position in positions:
@@ -305,11 +310,11 @@ def order_lines_delivered(*, order: SalesOrder, positions: list[int], actor: Act
 def order_line_reserved(*, order: SalesOrder, position: int, quantity: int, actor: Actor) -> SalesOrder:
     """Stock reserved later for a backordered line (stock arrived): the line's reserved and
     backordered quantities move, and the release gate is derived anew."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(order=order)
     line = SalesOrderLine.objects.select_for_update().get(order=order, position=position)
     if quantity <= 0 or quantity > line.backordered_quantity:
         raise InvalidInput(f"cannot reserve {quantity} for line {position}", details={"field": "quantity"})
     SalesOrderLine.objects.filter(pk=line.pk).update(
         reserved_quantity=F("reserved_quantity") + quantity, backordered_quantity=F("backordered_quantity") - quantity
     )
-    return order_release_refresh(order=order, actor=actor)
+    return _release_refresh(order, actor)  # the order is locked above
