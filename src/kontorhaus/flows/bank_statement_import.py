@@ -11,13 +11,14 @@ fails when the winner commits, and is run once more, when its lines are duplicat
 No e-mail goes to the customer from here.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from kontorhaus.billing.bank.matching import Match, Matcher
+from kontorhaus.billing.bank.matching import Match, Matcher, OpenInvoice
 from kontorhaus.billing.bank.selectors import (
     bank_entry_keys_known,
     bank_statement_find,
@@ -150,12 +151,17 @@ def _unless_paid_meanwhile(match: Match, matcher: Matcher) -> Match:
 
 
 def _book(tx: ParsedTransaction, match: Match, *, account_iban: str, actor: Actor) -> tuple[Booking, ...]:
+    plan = [(allocation.invoice, allocation.amount) for allocation in match.allocations]
+    return _book_plan(tx, plan, account_iban=account_iban, actor=actor)
+
+
+def _book_plan(tx: ParsedTransaction, plan: Iterable[tuple[OpenInvoice | Invoice, Decimal]], *, account_iban: str,
+               actor: Actor) -> tuple[Booking, ...]:
+    """One payment per (invoice, amount), each booked to the invoice's order."""
     bookings = []
-    for allocation in match.allocations:
-        invoice = allocation.invoice
+    for invoice, amount in plan:
         data = bank_payment_data(account_iban=account_iban, parsed=tx, invoice_number=invoice.number,
-                                 order_number=invoice.order_number, method=invoice.payment_method,
-                                 amount=allocation.amount)
+                                 order_number=invoice.order_number, method=invoice.payment_method, amount=amount)
         payment = payment_received(order=order_get(number=invoice.order_number), data=data, actor=actor)
         bookings.append(Booking(payment=payment, invoice_number=invoice.number, order_number=invoice.order_number))
     return tuple(bookings)
@@ -177,10 +183,5 @@ def bank_transaction_assign(*, transaction: BankTransaction, invoices: list[Invo
         amount=transaction.amount, currency=transaction.currency, credit=transaction.credit,
         remittance=transaction.remittance,
     )
-    bookings = []
-    for invoice, amount in plan:
-        data = bank_payment_data(account_iban=transaction.account_iban, parsed=parsed, invoice_number=invoice.number,
-                                 order_number=invoice.order_number, method=invoice.payment_method, amount=amount)
-        payment = payment_received(order=order_get(number=invoice.order_number), data=data, actor=actor)
-        bookings.append(Booking(payment=payment, invoice_number=invoice.number, order_number=invoice.order_number))
-    return bank_transaction_mark_booked(transaction=transaction, bookings=bookings, actor=actor)
+    bookings = _book_plan(parsed, plan, account_iban=transaction.account_iban, actor=actor)
+    return bank_transaction_mark_booked(transaction=transaction, bookings=list(bookings), actor=actor)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kontorhaus.billing.models_refunds import Refund, SepaExport
-from kontorhaus.billing.refunds.iban import iban_is_valid
+from kontorhaus.billing.refunds.iban import iban_is_valid, iban_normalize
 from kontorhaus.billing.refunds.services import (
     refund_attempt_record,
     refund_booking_link,
@@ -87,7 +87,7 @@ def refund_sepa_export(*, actor: Actor, execution_date: dt.date | None = None) -
     if not iban_is_valid(seller.get("iban") or ""):
         raise InvalidInput("the company profile has no valid IBAN to pay refunds from", code="company_iban_missing",
                            details={"field": "iban"})
-    debtor = Debtor(name=seller.get("name") or "", iban=seller["iban"].replace(" ", "").upper(),
+    debtor = Debtor(name=seller.get("name") or "", iban=iban_normalize(seller["iban"]),
                     bic=(seller.get("bic") or "").replace(" ", "").upper())
     export = sepa_export_create(debtor=debtor, execution_date=execution_date or clock.today(), actor=actor)
     if export is None:

@@ -23,7 +23,7 @@ from kontorhaus.billing.refunds.selectors import refund_get, refunds_psp_pending
 from kontorhaus.billing.refunds.states import RefundMethod, RefundStatus
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
-from kontorhaus.core.tasks import enqueue_in_transaction
+from kontorhaus.core.tasks import backoff, enqueue_in_transaction
 from kontorhaus.core.transactions import flow_transaction
 from kontorhaus.flows.refund import refund_psp_dispatcher_register
 from kontorhaus.flows.refund_settle import (
@@ -44,10 +44,6 @@ PSP_ACTOR = Actor("system", "psp-refund")
 CLIENTS = {"stripe": stripe_refund, "paypal": paypal_refund}
 STATUS_CLIENTS = {"stripe": stripe_refund_status, "paypal": paypal_refund_status}
 SWEEP_GRACE = dt.timedelta(minutes=5)  # a requested refund's task normally runs within seconds
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
 def _order(refund: Refund) -> RefundOrder:
@@ -76,7 +72,7 @@ def psp_refund_task(refund_reference: str) -> None:
             if refund_provider_unreachable(refund=refund, error=str(error), max_attempts=max_attempts,
                                            actor=PSP_ACTOR):
                 refund.refresh_from_db(fields=["attempts"])
-                run_after = clock.now() + retry_delay(refund.attempts)
+                run_after = clock.now() + backoff(refund.attempts, base_seconds=30, max_seconds=3600)
                 enqueue_in_transaction(psp_refund_task.using(run_after=run_after), refund_reference)
         return
     refund_provider_answered(refund=refund, answer=answer, actor=PSP_ACTOR)

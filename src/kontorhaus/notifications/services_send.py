@@ -16,6 +16,7 @@ from django.db.models import F, Q
 
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
+from kontorhaus.core.tasks import backoff
 from kontorhaus.documents.services import document_render
 
 from .journal import journal_append
@@ -26,12 +27,7 @@ from .states import check_transition
 logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 60
-BACKOFF_MAX_SECONDS = 6 * 3600
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8 ... minutes after the n-th failed attempt, at most six hours."""
-    return dt.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+BACKOFF_MAX_SECONDS = 6 * 3600  # 1, 2, 4 ... minutes, at most six hours
 
 
 def move(public_id: Any, *, frm: str, to: str, extra: Q | None = None, **fields: Any) -> bool:
@@ -141,6 +137,6 @@ def _record_failure(email: OutgoingEmail, exc: Exception) -> dt.datetime | None:
                     },
                 )
             return None
-        retry_at = now + backoff(email.attempts)
+        retry_at = now + backoff(email.attempts, base_seconds=BACKOFF_BASE_SECONDS, max_seconds=BACKOFF_MAX_SECONDS)
         moved = move(email.public_id, frm=S.SENDING, to=S.QUEUED, last_error=error, next_attempt_at=retry_at)
     return retry_at if moved else None

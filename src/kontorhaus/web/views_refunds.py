@@ -2,6 +2,8 @@
 sent refund arrived, retry a failed one (against its credit note), and the SEPA export page for
 bank refunds (export, download again)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kontorhaus.billing.models_refunds import Refund
 from kontorhaus.billing.refunds.selectors import (
     payment_for_refund,
     refund_get,
@@ -53,34 +56,30 @@ def order_refund_create(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("web:order_detail", number=order.number)
 
 
-@require_POST
-@login_required
-def refund_confirm_view(request: HttpRequest, reference: str) -> HttpResponse:
+def _refund_action(request: HttpRequest, reference: str, action: Callable[..., Refund], done: str) -> HttpResponse:
+    """Apply `action` (a flow taking `refund` and `actor`) to a refund; back to its order."""
     try:
         refund = refund_get(reference=reference)
     except NotFound:
         raise Http404(reference)
     try:
-        refund_confirm(refund=refund, actor=_actor(request))
-        messages.success(request, _("Refund confirmed."))
+        action(refund=refund, actor=_actor(request))
+        messages.success(request, done)
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("web:order_detail", number=refund.order_number)
+
+
+@require_POST
+@login_required
+def refund_confirm_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _refund_action(request, reference, refund_confirm, _("Refund confirmed."))
 
 
 @require_POST
 @login_required
 def refund_retry_view(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        refund = refund_get(reference=reference)
-    except NotFound:
-        raise Http404(reference)
-    try:
-        refund_retry(refund=refund, actor=_actor(request))
-        messages.success(request, _("Refund requested again."))
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("web:order_detail", number=refund.order_number)
+    return _refund_action(request, reference, refund_retry, _("Refund requested again."))
 
 
 @login_required

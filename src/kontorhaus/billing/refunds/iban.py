@@ -18,12 +18,17 @@ def iban_normalize(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 
 
+def iban_check_digits_ok(iban: str) -> bool:
+    """The mod-97 check (ISO 7064) of an IBAN in electronic form (letters and digits only)."""
+    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
+    return int(digits) % 97 == 1
+
+
 def iban_is_valid(value: str) -> bool:
     iban = iban_normalize(value)
     if not _SHAPE.fullmatch(iban) or _LENGTH.get(iban[:2]) != len(iban):
         return False
-    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
-    return int(digits) % 97 == 1
+    return iban_check_digits_ok(iban)
 
 
 def iban_clean(value: str) -> str:

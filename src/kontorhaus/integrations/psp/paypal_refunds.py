@@ -8,6 +8,7 @@ import base64
 import json
 from urllib.parse import quote
 
+from kontorhaus.core.money import quantize
 from kontorhaus.flows.refund_settle import FAILED, PENDING, SUCCEEDED, ProviderAnswer
 
 from .refund_http import RefundCallError, RefundOrder, call, failure, setting
@@ -37,7 +38,7 @@ def access_token(base: str) -> str:
 def paypal_refund(order: RefundOrder) -> ProviderAnswer:
     base = setting("PAYPAL_API_BASE").rstrip("/")
     token = access_token(base)
-    payload = {"amount": {"value": f"{order.amount:.2f}", "currency_code": order.currency},
+    payload = {"amount": {"value": str(quantize(order.amount, order.currency)), "currency_code": order.currency},
                "note_to_payer": (order.reason or f"Erstattung {order.order_number}")[:255]}
     url = f"{base}/v2/payments/captures/{quote(order.provider_payment_id, safe='')}/refund"
     status, body = call(url, data=json.dumps(payload).encode(), headers={

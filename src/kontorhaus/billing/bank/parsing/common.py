@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kontorhaus.billing.bank.types import ParsedTransaction, StatementFormatError
+from kontorhaus.billing.refunds.iban import iban_check_digits_ok
 from kontorhaus.core.money import exponent, quantize
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -93,10 +94,7 @@ def clean_reference(value: str | None) -> str:
 def iban_or_empty(value: str | None) -> str:
     """The IBAN without spaces if it is well-formed with valid check digits, else ""."""
     value = (value or "").replace(" ", "").upper()
-    if not _IBAN.fullmatch(value):
-        return ""
-    digits = "".join(str(int(char, 36)) for char in value[4:] + value[:4])
-    return value if int(digits) % 97 == 1 else ""
+    return value if _IBAN.fullmatch(value) and iban_check_digits_ok(value) else ""
 
 
 def collapse_spaces(value: str) -> str:
