@@ -44,6 +44,7 @@ class Invoice(ImmutableDocument):
     currency = models.CharField(max_length=3)
     prices_include_vat = models.BooleanField()
     tax_strategy = models.CharField(max_length=16)
+    vat_case = models.CharField(max_length=24, default="domestic")  # core.vat_rules.VatCase
     payment_method = models.CharField(max_length=16)
     seller = models.JSONField()
     buyer = models.JSONField()

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,11 +41,17 @@ class InvoiceDraft:
     total_vat: Decimal
     total_gross: Decimal
     delivery_date: dt.date
+    vat_case: str = "domestic"
+    notes: tuple[str, ...] = ()  # the VAT case's legal notes (core.vat_rules.notes_for)
 
 
 def seller_snapshot() -> dict:
     profile = CompanyProfile.objects.first() or CompanyProfile()
-    return {k: v for k, v in model_to_dict(profile).items() if k != "id"}
+    # The logo is printed from the profile (bytes do not belong in a JSON snapshot); its hash
+    # is kept so the document says which logo it was issued with.
+    snapshot = {k: v for k, v in model_to_dict(profile).items() if k not in {"id", "logo"}}
+    snapshot["logo_sha256"] = hashlib.sha256(bytes(profile.logo or b"")).hexdigest() if profile.logo else ""
+    return snapshot
 
 
 @operation
@@ -62,6 +69,7 @@ def invoice_issue(*, draft: InvoiceDraft, actor: Actor) -> Invoice:
         payment_method=draft.payment_method, seller=seller, buyer=draft.buyer,
         shipping_address=draft.shipping_address, tax_breakdown=list(draft.tax_breakdown),
         total_net=draft.total_net, total_vat=draft.total_vat, total_gross=draft.total_gross,
+        vat_case=draft.vat_case, notes=list(draft.notes),
     )
     lines = [InvoiceLine(invoice=invoice, **line) for line in draft.lines]
     invoice.number = next_number(kind=NumberKind.INVOICE, on=today)

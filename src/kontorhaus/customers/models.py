@@ -19,6 +19,12 @@ class Customer(models.Model):
     # Purchase on account: the most this customer may owe on unpaid orders before further
     # orders wait for payment. Empty: no limit.
     credit_limit = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # E-invoice wish: empty (Factur-X PDF only), or XRechnung as CII or UBL XML beside it.
+    einvoice_format = models.CharField(max_length=16, blank=True, default="",
+                                       choices=[("", "PDF (Factur-X)"), ("xrechnung_cii", "XRechnung (CII)"),
+                                                ("xrechnung_ubl", "XRechnung (UBL)")])
+    # Buyer reference (BT-10): the Leitweg-ID of a public-sector buyer, or what a business asks for.
+    buyer_reference = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -24,6 +24,7 @@ from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, IdempotencyConflict, InvalidInput
 from kontorhaus.core.transactions import flow
+from kontorhaus.core.vat_rules import notes_for
 from kontorhaus.customers.services import CustomerData, customer_upsert
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import order_find_for_intake
@@ -180,8 +181,10 @@ def _customer_data(intake: OrderIntake) -> CustomerData:
 
 def invoice_draft(order: SalesOrder) -> InvoiceDraft:
     lines = order.lines.all()
+    customer = order.customer
     buyer = {**order.billing_address, "email": order.customer_email, "vat_id": order.customer_vat_id,
-             "company": order.billing_address.get("company") or order.customer_company}
+             "company": order.billing_address.get("company") or order.customer_company,
+             "buyer_reference": customer.buyer_reference, "einvoice_format": customer.einvoice_format}
     return InvoiceDraft(
         order_number=order.number, customer_number=order.customer.number, language=order.language,
         currency=order.currency, prices_include_vat=order.prices_include_vat, tax_strategy=order.tax_strategy,
@@ -194,4 +197,6 @@ def invoice_draft(order: SalesOrder) -> InvoiceDraft:
         ),
         tax_breakdown=tuple(order.tax_breakdown), total_net=order.total_net, total_vat=order.total_vat,
         total_gross=order.total_gross, delivery_date=clock.local_date(order.placed_at),
+        vat_case=order.vat_case,
+        notes=tuple(notes_for([line.tax_category for line in lines], language=order.language)),
     )

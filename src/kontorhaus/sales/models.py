@@ -43,6 +43,7 @@ class SalesOrder(models.Model):
     shipping_method = models.CharField(max_length=32, blank=True, default="")
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     tax_strategy = models.CharField(max_length=16)
+    vat_case = models.CharField(max_length=24, default="domestic")
     total_net = models.DecimalField(**MONEY)
     total_vat = models.DecimalField(**MONEY)
     total_gross = models.DecimalField(**MONEY)

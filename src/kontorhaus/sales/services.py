@@ -14,7 +14,6 @@ from kontorhaus.core.money import db_amount
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
-from kontorhaus.core.vat_rules import rate_for, shipping_rate
 from kontorhaus.customers.models import Customer
 from kontorhaus.customers.selectors import customer_lock
 from kontorhaus.inventory.services import ReservationRequest, stock_release, stock_reserve
@@ -23,6 +22,7 @@ from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
 from .progress import derive_fulfillment_state, derive_payment_state, derive_readiness
 from .selectors import order_lock
 from .states import TRANSITIONS, PaymentMethod, Readiness, SalesOrderStatus
+from .taxes import OrderTaxes, order_buyer, order_taxes
 
 
 @dataclass(frozen=True)
@@ -72,17 +72,15 @@ def _validate(placement: OrderPlacement) -> None:
         raise InvalidInput("unknown payment method", details={"field": "payment.method"})
 
 
-def _taxable_lines(placement: OrderPlacement) -> list[vat.TaxableLine]:
-    country = placement.shipping_address.get("country", "DE")
-    taxable = [
-        vat.TaxableLine(Decimal(line.quantity), line.unit_price,
-                        rate_for(vat_class=line.article.vat_class, destination_country=country))
-        for line in placement.lines
-    ]
-    if placement.shipping_price or placement.shipping_method:
-        rate = shipping_rate(destination_country=country)
-        taxable.append(vat.TaxableLine(Decimal(1), placement.shipping_price, rate))
-    return taxable
+def _taxes(placement: OrderPlacement, strategy: vat.Strategy) -> OrderTaxes:
+    buyer = order_buyer(billing_address=placement.billing_address, shipping_address=placement.shipping_address,
+                        vat_id=placement.customer_snapshot.get("vat_id") or "")
+    has_shipping = bool(placement.shipping_price or placement.shipping_method)
+    return order_taxes(
+        lines=[(line.article, Decimal(line.quantity), line.unit_price) for line in placement.lines],
+        shipping_price=placement.shipping_price if has_shipping else None, buyer=buyer,
+        strategy=strategy, currency=placement.currency,
+    )
 
 
 def _order_lines(
@@ -108,8 +106,8 @@ def _order_lines(
 
 def _tax_breakdown(taxes: vat.DocumentTaxes) -> list[dict]:
     return [
-        {"rate": str(b.tax.rate), "category": str(b.tax.category), "net": str(b.net), "tax": str(b.amount),
-         "gross": str(b.gross), "rounding_difference": str(b.rounding_difference)}
+        {"rate": str(b.tax.rate), "category": str(b.tax.category), "country": b.tax.country, "net": str(b.net),
+         "tax": str(b.amount), "gross": str(b.gross), "rounding_difference": str(b.rounding_difference)}
         for b in taxes.buckets
     ]
 
@@ -120,8 +118,8 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
     that cannot be fully reserved is refused (InsufficientStock) and nothing is stored."""
     _validate(placement)
     strategy = vat.Strategy.GROSS_BASED if placement.prices_include_vat else vat.Strategy.NET_BASED
-    taxable = _taxable_lines(placement)
-    taxes = vat.compute(taxable, strategy=strategy, currency=placement.currency)
+    order_tax = _taxes(placement, strategy)
+    taxable, taxes = order_tax.taxable, order_tax.amounts
     if taxes.total_gross >= MAX_ORDER_TOTAL:
         raise InvalidInput("the order total is implausibly large", details={"field": "lines"})
     paid = taxes.total_gross if placement.prepaid else Decimal(0)
@@ -132,11 +130,12 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
         language=placement.language, currency=placement.currency, prices_include_vat=placement.prices_include_vat,
         customer=placement.customer, customer_email=snapshot.get("email", placement.customer.email),
         customer_name=snapshot.get("name", placement.customer.name),
-        customer_company=snapshot.get("company") or "", customer_vat_id=snapshot.get("vat_id") or "",
+        customer_company=snapshot.get("company") or "", customer_vat_id=order_tax.buyer_vat_id,
         customer_phone=snapshot.get("phone") or "",
         billing_address=placement.billing_address, shipping_address=placement.shipping_address,
         shipping_method=placement.shipping_method, payment_method=placement.payment_method,
-        tax_strategy=strategy, total_net=taxes.total_net, total_vat=taxes.total_tax, total_gross=taxes.total_gross,
+        tax_strategy=strategy, vat_case=order_tax.case,
+        total_net=taxes.total_net, total_vat=taxes.total_tax, total_gross=taxes.total_gross,
         tax_breakdown=_tax_breakdown(taxes),
         payment_state=derive_payment_state(owed=taxes.total_gross, paid=paid, refunded=Decimal(0),
                                            total=taxes.total_gross),

@@ -11,7 +11,7 @@ SELLER = {
     "postal_code": "20457",
     "city": "Hamburg",
     "country": "DE",
-    "vat_id": "DE123456789",
+    "vat_id": "DE123456788",
     "tax_number": "22/123/45678",
     "email": "shop@kontorhaus.example",
     "phone": "+49 40 123456",
