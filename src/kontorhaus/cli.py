@@ -98,13 +98,34 @@ def build_parser() -> argparse.ArgumentParser:
     bank.add_argument("file")
     bank.add_argument("--dry-run", action="store_true", help="match and report, store nothing")
 
+    _add_dunning(sub)
+    _add_refunds(sub)
+    _add_invoicing(sub)
+    return parser
+
+
+def _add_invoicing(sub: argparse._SubParsersAction) -> None:
+    export = sub.add_parser("export", help="accounting exports")
+    export_sub = export.add_subparsers(dest="export_command", metavar="KIND", required=True)
+    datev = export_sub.add_parser("datev", help="DATEV Buchungsstapel (EXTF 700) of the invoices and credit notes")
+    datev.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    datev.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
+    datev.add_argument("--chart", choices=["skr03", "skr04"], help="chart of accounts (default: settings)")
+    datev.add_argument("--out", help="file to write (default: EXTF_Buchungsstapel_<from>_<to>.csv)")
+    rates = sub.add_parser("vat-rates", help="the EU VAT rate table (OSS destination rates)")
+    rates_sub = rates.add_subparsers(dest="vat_rates_command", metavar="ACTION", required=True)
+    rates_import = rates_sub.add_parser("import", help="replace the rate table with a JSON file")
+    rates_import.add_argument("file")
+    rates_show = rates_sub.add_parser("show", help="print the rates in force")
+    rates_show.add_argument("--country", help="one country (ISO code)")
+
+
+def _add_dunning(sub: argparse._SubParsersAction) -> None:
     dunning = sub.add_parser("dunning", help="payment reminders for overdue invoices and unpaid prepayment orders")
     dunning_sub = dunning.add_subparsers(dest="dunning_command", metavar="ACTION", required=True)
     dunning_run = dunning_sub.add_parser("run", help="send the reminders that are due (and cancel unpaid orders)")
     dunning_run.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
     dunning_run.add_argument("--date", help="the run's date, YYYY-MM-DD (default: today)")
-    _add_refunds(sub)
-    return parser
 
 
 def _add_refunds(sub: argparse._SubParsersAction) -> None:
@@ -189,6 +210,22 @@ def _run_dunning(args: argparse.Namespace) -> int:
 
 def _run_refunds(args: argparse.Namespace) -> int:
     call_command("kontorhaus_refunds", args.refunds_command, *(["--out", args.out] if args.out else []))
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    argv = ["--from", args.date_from, "--to", args.date_to]
+    argv += ["--chart", args.chart] if args.chart else []
+    argv += ["--out", args.out] if args.out else []
+    call_command("kontorhaus_export_datev", *argv)
+    return 0
+
+
+def _run_vat_rates(args: argparse.Namespace) -> int:
+    argv = [args.vat_rates_command]
+    argv += [args.file] if args.vat_rates_command == "import" else []
+    argv += ["--country", args.country] if getattr(args, "country", None) else []
+    call_command("kontorhaus_vat_rates", *argv)
     return 0
 
 
@@ -316,6 +353,8 @@ COMMANDS = {
     "import": _run_import,
     "dunning": _run_dunning,
     "refunds": _run_refunds,
+    "export": _run_export,
+    "vat-rates": _run_vat_rates,
 }
 
 

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from . import articles, documents, orders, payments, refunds
+from . import articles, documents, einvoices, orders, payments, quotes, refunds
 
 
 def register_routers(api: NinjaAPI) -> None:
@@ -9,3 +9,5 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("", documents.router)
     api.add_router("", payments.router)
     api.add_router("", refunds.router)
+    api.add_router("", quotes.router)
+    api.add_router("", einvoices.router)

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_bank, views_customer_actions, views_digital, views_order_actions, views_portal, views_refunds
+from . import (
+    urls_accounting,
+    urls_einvoice,
+    urls_quotes,
+    urls_settings,
+    views,
+    views_bank,
+    views_customer_actions,
+    views_digital,
+    views_order_actions,
+    views_portal,
+    views_refunds,
+)
 
 app_name = "web"
 
@@ -37,3 +49,7 @@ urlpatterns = [
     path("bank/review/<int:pk>/assign/", views_bank.bank_transaction_assign_view, name="bank_transaction_assign"),
     path("bank/review/<int:pk>/ignore/", views_bank.bank_transaction_ignore_view, name="bank_transaction_ignore"),
 ]
+
+# Each area's pages in their own module (quotes, settings, accounting export, e-invoices).
+urlpatterns += urls_quotes.urlpatterns + urls_settings.urlpatterns + urls_accounting.urlpatterns
+urlpatterns += urls_einvoice.urlpatterns

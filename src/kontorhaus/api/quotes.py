@@ -1,0 +1,5 @@
+"""Quotes: create, read, accept (the order comes from the quote)."""
+
+from ninja import Router
+
+router = Router()

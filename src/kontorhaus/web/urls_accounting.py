@@ -1,0 +1,3 @@
+"""Accounting export: DATEV Buchungsstapel."""
+
+urlpatterns: list = []

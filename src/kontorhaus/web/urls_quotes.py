@@ -1,0 +1,3 @@
+"""Quotes (Angebote): list, create, detail, send, accept."""
+
+urlpatterns: list = []

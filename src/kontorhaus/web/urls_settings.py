@@ -1,0 +1,3 @@
+"""Settings: company profile, number formats, VAT rate table."""
+
+urlpatterns: list = []
