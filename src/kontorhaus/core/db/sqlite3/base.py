@@ -19,6 +19,9 @@ from contextlib import contextmanager
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+
+from kontorhaus.core.db.document_guards import GUARD_SUFFIX
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -74,7 +77,22 @@ def _wait_for_lock(fd: int, timeout: float) -> None:
     raise OperationalError("database is locked (waited for the write lock)")
 
 
+class DatabaseOperations(SQLiteOperations):
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        """Emptying the whole database lifts the issued-document guards for its DELETEs and
+        puts the same triggers back (core.db.document_guards); nothing else bypasses them."""
+        statements = super().sql_flush(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if not statements:
+            return statements
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                           [f"%{GUARD_SUFFIX}_%"])
+            guards = cursor.fetchall()
+        return [*(f'DROP TRIGGER "{name}"' for name, _ in guards), *statements, *(sql for _, sql in guards)]
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
     _write_lock_fd: int | None = None
 
     def _write_lock_path(self) -> str | None:
