@@ -184,3 +184,13 @@ def api_token(db: None) -> str:
 def api_client(api_token: str) -> Client:
     """A Django test client that sends `Authorization: Bearer <api_token>` on every request."""
     return Client(HTTP_AUTHORIZATION=f"Bearer {api_token}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vat_rate_cache() -> Iterator[None]:
+    """Rates cached by one test (maybe from a table it imported and rolled back) must not leak."""
+    from kontorhaus.core.vat_rates import cache_clear  # noqa: PLC0415 -- needs Django set up
+
+    cache_clear()
+    yield
+    cache_clear()

@@ -28,7 +28,8 @@ def article_out(article: Article) -> dict:
 
 def _data(body: ArticleIn) -> ArticleData:
     return ArticleData(name=body.name, price_gross=Decimal(body.price_gross), kind=body.kind,
-                       vat_class=body.vat_class, gtin=body.gtin, weight_grams=body.weight_grams, active=body.active)
+                       vat_class=body.vat_class, product_category=body.product_category,
+                       gtin=body.gtin, weight_grams=body.weight_grams, active=body.active)
 
 
 @router.get("/articles", response=list[ArticleOut])
@@ -41,7 +42,8 @@ def article_index(request: HttpRequest, search: str = "", kind: str = ""):
 
 def article_out_without_stock(article: Article) -> dict:
     return {"sku": article.sku, "name": article.name, "kind": article.kind, "vat_class": article.vat_class,
-            "gtin": article.gtin, "price_gross": plain(article.price_gross), "weight_grams": article.weight_grams,
+            "product_category": article.product_category, "gtin": article.gtin,
+            "price_gross": plain(article.price_gross), "weight_grams": article.weight_grams,
             "active": article.active}
 
 

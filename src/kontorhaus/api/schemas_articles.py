@@ -11,6 +11,9 @@ class ArticleIn(Schema):
     price_gross: Money
     kind: Literal["physical", "digital", "service"] = "physical"
     vat_class: Literal["standard", "reduced"] = "standard"
+    # What the article is for VAT in other EU countries (OSS destination rates); "" = general.
+    product_category: Literal["", "food", "books_printed", "ebooks", "newspapers", "pharmaceuticals",
+                              "childrens_clothing"] = ""
     gtin: text(max_length=14) = ""
     weight_grams: Annotated[StrictInt, Field(ge=0, le=1_000_000)] = 0
     active: StrictBool = True
@@ -25,6 +28,7 @@ class ArticleOut(Schema):
     name: str
     kind: str
     vat_class: str
+    product_category: str
     gtin: str
     price_gross: str
     weight_grams: int

@@ -6,7 +6,7 @@ from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.transactions import operation
 
-from .models import Article, ArticleKind, VatClass
+from .models import Article, ArticleKind, ProductCategory, VatClass
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class ArticleData:
     price_gross: Decimal
     kind: str = ArticleKind.PHYSICAL
     vat_class: str = VatClass.STANDARD
+    product_category: str = ProductCategory.GENERAL  # which rate abroad (EU rate table)
     gtin: str = ""
     weight_grams: int = 0
     active: bool = True
@@ -29,6 +30,8 @@ def _validate(data: ArticleData) -> None:
         raise InvalidInput(f"unknown kind {data.kind}", details={"field": "kind"})
     if data.vat_class not in VatClass.values:
         raise InvalidInput(f"unknown VAT class {data.vat_class}", details={"field": "vat_class"})
+    if data.product_category not in ProductCategory.values:
+        raise InvalidInput(f"unknown product category {data.product_category}", details={"field": "product_category"})
     if data.gtin and (not data.gtin.isdigit() or len(data.gtin) not in (8, 12, 13, 14)):
         raise InvalidInput("GTIN must have 8, 12, 13 or 14 digits", details={"field": "gtin"})
 

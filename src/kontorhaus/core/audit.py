@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     NOTIFICATIONS_EMAIL_FAILED = "notifications.email.failed"
     DOCUMENTS_DOCUMENT_RENDERED = "documents.document.rendered"
     CUSTOMERS_CREDIT_LIMIT_SET = "customers.customer.credit_limit_set"
+    CUSTOMERS_INVOICING_SET = "customers.customer.invoicing_set"
     CATALOG_ARTICLE_CREATED = "catalog.article.created"
     CATALOG_ARTICLE_UPDATED = "catalog.article.updated"
     INTEGRATIONS_INBOUND_EVENT_PROCESSED = "integrations.inbound_event.processed"
@@ -65,6 +66,15 @@ class AuditAction(StrEnum):
     BILLING_REFUND_DONE = "billing.refund.done"
     BILLING_REFUND_FAILED = "billing.refund.failed"
     BILLING_SEPA_EXPORT_CREATED = "billing.sepa_export.created"
+    SALES_QUOTE_CREATED = "sales.quote.created"
+    SALES_QUOTE_UPDATED = "sales.quote.updated"
+    SALES_QUOTE_SENT = "sales.quote.sent"
+    SALES_QUOTE_ACCEPTED = "sales.quote.accepted"
+    SALES_QUOTE_DECLINED = "sales.quote.declined"
+    SALES_QUOTE_EXPIRED = "sales.quote.expired"
+    CORE_COMPANY_PROFILE_UPDATED = "core.company_profile.updated"
+    CORE_NUMBER_FORMAT_UPDATED = "core.number_format.updated"
+    CORE_VAT_RATES_IMPORTED = "core.vat_rates.imported"
 
 
 ORDER_SUBJECT = "sales.salesorder"

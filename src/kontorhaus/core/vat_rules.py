@@ -23,6 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError
 
 from .exceptions import InvalidInput
 from .vat import TaxRate, VatCategory
@@ -38,6 +39,7 @@ EU_COUNTRIES = frozenset({
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 })
+VAT_PREFIXES = frozenset({"EL" if country == "GR" else country for country in EU_COUNTRIES})
 ZERO = Decimal("0.00")
 
 
@@ -116,9 +118,13 @@ def normalise_vat_id(value: str, *, field: str = "vat_id") -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    compact = eu_vat.compact(value)
-    if compact[:2] not in {c if c != "GR" else "EL" for c in EU_COUNTRIES} or not eu_vat.is_valid(compact):
-        raise InvalidInput(f"{value!r} is not a valid EU VAT id", details={"field": field})
+    try:
+        compact = eu_vat.compact(value)
+        valid = compact[:2] in VAT_PREFIXES and eu_vat.is_valid(compact)
+    except ValidationError:
+        valid = False
+    if not valid or len(value) > 32:
+        raise InvalidInput(f"{value[:40]!r} is not a valid EU VAT id", details={"field": field})
     return compact
 
 

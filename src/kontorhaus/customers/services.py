@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.transactions import operation
+from kontorhaus.core.vat_rules import normalise_vat_id
 
 from .models import Customer
 from .selectors import customer_lock
@@ -56,4 +57,32 @@ def customer_credit_limit_set(*, customer: Customer, limit: Decimal | None, acto
     record(action=AuditAction.CUSTOMERS_CREDIT_LIMIT_SET, obj=customer, actor=actor,
            data={"from": str(previous) if previous is not None else None,
                  "to": str(limit) if limit is not None else None})
+    return customer
+
+
+EINVOICE_FORMATS = frozenset({"", "xrechnung_cii", "xrechnung_ubl"})
+
+
+@operation
+def customer_invoicing_set(*, customer: Customer, vat_id: str, einvoice_format: str, buyer_reference: str,
+                           actor: Actor) -> Customer:
+    """How the customer is invoiced: VAT id (intra-community supplies), and whether invoices go
+    out as XRechnung beside the PDF, with the buyer reference (Leitweg-ID) it needs (BR-DE-15)."""
+    vat_id = normalise_vat_id(vat_id)
+    buyer_reference = buyer_reference.strip()
+    if einvoice_format not in EINVOICE_FORMATS:
+        raise InvalidInput("unknown e-invoice format", details={"field": "einvoice_format"})
+    if einvoice_format and not buyer_reference:
+        raise InvalidInput("XRechnung needs a buyer reference (Leitweg-ID)", details={"field": "buyer_reference"})
+    if len(buyer_reference) > 64 or not all(c.isprintable() for c in buyer_reference):
+        raise InvalidInput("the buyer reference has at most 64 printable characters",
+                           details={"field": "buyer_reference"})
+    customer = customer_lock(customer=customer)
+    values = {"vat_id": vat_id, "einvoice_format": einvoice_format, "buyer_reference": buyer_reference}
+    changed = {k: v for k, v in values.items() if getattr(customer, k) != v}
+    if changed:
+        for k, v in changed.items():
+            setattr(customer, k, v)
+        customer.save(update_fields=list(changed))
+        record(action=AuditAction.CUSTOMERS_INVOICING_SET, obj=customer, actor=actor, data=changed)
     return customer

@@ -58,6 +58,9 @@ class ArticleForm(forms.Form):
                            help_text=_("8, 12, 13 or 14 digits"))
     kind = forms.ChoiceField(label=_("Kind"), choices=lambda: labels.choices("article_kind"))
     vat_class = forms.ChoiceField(label=_("VAT class"), choices=lambda: labels.choices("vat_class"))
+    product_category = forms.ChoiceField(
+        label=_("Product category (VAT abroad)"), required=False, choices=lambda: labels.choices("product_category"),
+        help_text=_("Decides the rate in other EU countries (One-Stop-Shop), e.g. books or food."))
     price_gross = forms.DecimalField(label=_("Price (gross)"), max_digits=14, decimal_places=4,
                                      min_value=Decimal("0"))
     weight_grams = forms.IntegerField(label=_("Weight (g)"), min_value=0, initial=0)
@@ -67,7 +70,8 @@ class ArticleForm(forms.Form):
         if article is not None:
             kwargs.setdefault("initial", {
                 "sku": article.sku, "name": article.name, "gtin": article.gtin, "kind": article.kind,
-                "vat_class": article.vat_class, "price_gross": article.price_gross,
+                "vat_class": article.vat_class, "product_category": article.product_category,
+                "price_gross": article.price_gross,
                 "weight_grams": article.weight_grams, "active": article.active,
             })
         super().__init__(*args, **kwargs)
@@ -78,5 +82,6 @@ class ArticleForm(forms.Form):
         data = self.cleaned_data
         return ArticleData(
             name=data["name"], price_gross=data["price_gross"], kind=data["kind"], vat_class=data["vat_class"],
-            gtin=data["gtin"].strip(), weight_grams=data["weight_grams"], active=data["active"],
+            product_category=data["product_category"] or "", gtin=data["gtin"].strip(),
+            weight_grams=data["weight_grams"], active=data["active"],
         )

@@ -7,7 +7,7 @@ translated ones. A code without a label here is shown as it is.
 from django.utils.translation import gettext_lazy as _
 
 from kontorhaus.billing.states import InvoiceStatus, PaymentSource
-from kontorhaus.catalog.models import ArticleKind, VatClass
+from kontorhaus.catalog.models import ArticleKind, ProductCategory, VatClass
 from kontorhaus.core.audit import AuditAction
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.states import OutgoingEmailStatus
@@ -94,6 +94,16 @@ VAT_CLASS = {
     VatClass.REDUCED: _("Reduced rate"),
 }
 
+PRODUCT_CATEGORY = {
+    ProductCategory.GENERAL: _("General (standard rate)"),
+    ProductCategory.FOOD: _("Food"),
+    ProductCategory.BOOKS_PRINTED: _("Printed books"),
+    ProductCategory.EBOOKS: _("E-books"),
+    ProductCategory.NEWSPAPERS: _("Newspapers and periodicals"),
+    ProductCategory.PHARMACEUTICALS: _("Pharmaceuticals"),
+    ProductCategory.CHILDRENS_CLOTHING: _("Children's clothing"),
+}
+
 AUDIT_ACTION = {
     AuditAction.SALES_ORDER_PLACED: _("Order placed"),
     AuditAction.SALES_ORDER_CANCELLED: _("Order cancelled"),
@@ -132,6 +142,7 @@ _ALL = {
     "payment_source": PAYMENT_SOURCE,
     "article_kind": ARTICLE_KIND,
     "vat_class": VAT_CLASS,
+    "product_category": PRODUCT_CATEGORY,
     "audit_action": AUDIT_ACTION,
 }
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("articles/<str:sku>/edit/", views.article_edit, name="article_edit"),
     path("customers/", views.customer_list_view, name="customer_list"),
     path("customers/<str:number>/", views.customer_detail, name="customer_detail"),
+    path("customers/<str:number>/invoicing/", views_customer_actions.customer_invoicing, name="customer_invoicing"),
     path("customers/<str:number>/credit-limit/", views_customer_actions.customer_credit_limit,
          name="customer_credit_limit"),
     path("bank/", views_bank.bank_statement_list_view, name="bank_statement_list"),

@@ -15,10 +15,10 @@ _external_ids = itertools.count(1)
 
 
 def make_article(*, sku: str = "TSHIRT-M", price: str = "19.99", stock: int = 0, vat_class: str = "standard",
-                 kind: str = "physical", name: str = "") -> Article:
+                 kind: str = "physical", name: str = "", product_category: str = "") -> Article:
     article = article_create(
         sku=sku, data=ArticleData(name=name or f"Artikel {sku}", price_gross=Decimal(price), kind=kind,
-                                  vat_class=vat_class), actor=TESTER,
+                                  vat_class=vat_class, product_category=product_category), actor=TESTER,
     )
     if stock:
         stock_adjust(article=article, delta=stock, reason="receipt", note="test stock", actor=TESTER)
