@@ -21,6 +21,7 @@ class DemoArticle:
     weight_grams: int = 0
     popularity: int = 10  # relative weight when orders pick articles
     stock: str = "normal"  # "normal", "low" (a handful) or "zero" (never received): backorders happen
+    product_category: str = ""  # the rate abroad (OSS): books, e-books, food
 
     @property
     def price_gross(self) -> Decimal:
@@ -59,7 +60,8 @@ def _books() -> list[DemoArticle]:
         ("BU-NORDSEE", "Nordsee. Ein Bildband", "39.90", 1450, 3, "zero"),
         ("BU-KRABBE", "Kalle Krabbe fährt zur See (Kinderbuch)", "16.00", 380, 5, "normal"),
     ]
-    return [DemoArticle(sku, name, price, vat_class="reduced", weight_grams=weight, popularity=pop, stock=stock)
+    return [DemoArticle(sku, name, price, vat_class="reduced", weight_grams=weight, popularity=pop, stock=stock,
+                        product_category="books_printed")
             for sku, name, price, weight, pop, stock in books]
 
 
@@ -74,7 +76,8 @@ def _food() -> list[DemoArticle]:
         ("MZ-BROT-200", "Marzipanbrot, 200 g", "6.95", 210, 7, "normal"),
         ("SCHOKO-70", "Zartbitterschokolade 70 %, 100 g", "3.49", 110, 9, "normal"),
     ]
-    return [DemoArticle(sku, name, price, vat_class="reduced", weight_grams=weight, popularity=pop, stock=stock)
+    return [DemoArticle(sku, name, price, vat_class="reduced", weight_grams=weight, popularity=pop, stock=stock,
+                        product_category="food")
             for sku, name, price, weight, pop, stock in food]
 
 
@@ -103,11 +106,11 @@ def _digital_and_services() -> list[DemoArticle]:
     # E-books are taxed like printed books (7 %) since 18.12.2019; software at the standard rate.
     return [
         DemoArticle("EB-SPEICHER", "E-Book: Speicherstadt. Eine Hamburger Geschichte (EPUB)", "17.99",
-                    kind="digital", vat_class="reduced", popularity=4),
+                    kind="digital", vat_class="reduced", popularity=4, product_category="ebooks"),
         DemoArticle("EB-KUESTE", "E-Book: Norddeutsch kochen (EPUB)", "19.99", kind="digital", vat_class="reduced",
-                    popularity=4),
+                    popularity=4, product_category="ebooks"),
         DemoArticle("EB-NEBEL", "E-Book: Nebel über Blankenese (EPUB)", "8.99", kind="digital",
-                    vat_class="reduced", popularity=6),
+                    vat_class="reduced", popularity=6, product_category="ebooks"),
         DemoArticle("SW-KASSENKLAR", "Software-Lizenz „KassenKlar“, 1 Jahr", "79.00", kind="digital",
                     popularity=3),
         DemoArticle("SW-LICHTKONTOR", "Software-Lizenz Fotobearbeitung „Lichtkontor“, 1 Gerät", "49.00",

@@ -28,7 +28,7 @@ from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.services import user_create
 from kontorhaus.customers.selectors import customer_list
-from kontorhaus.customers.services import CustomerData, customer_upsert
+from kontorhaus.customers.services import CustomerData, customer_invoicing_set, customer_upsert
 from kontorhaus.inventory.services import stock_adjust
 from kontorhaus.notifications.models import OutgoingEmail
 from kontorhaus.notifications.states import OutgoingEmailStatus
@@ -37,12 +37,14 @@ from kontorhaus.sales.selectors import OrderFilter, order_list
 
 from .catalog import DemoArticle, demo_articles, gtin_for
 from .orders import HISTORY_DAYS, Shop, order_plans, order_plans_replay
-from .people import DemoCustomer, demo_customer
+from .people import DemoCustomer, demo_abroad, demo_customer, demo_public_sector
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"  # noqa: S105 -- the documented demo login
 CATALOG = Actor("user", DEMO_USER)
 BUSINESS_SHARE = 0.15
+ABROAD_EVERY = 12  # one customer in twelve lives abroad
+PUBLIC_SECTOR_EVERY = 40  # and a few business customers are town offices (XRechnung)
 AVERAGE_UNITS_PER_ORDER = 2.6
 
 
@@ -116,7 +118,8 @@ def _catalog(options: DemoOptions) -> list[Article]:
         article = existing.get(demo.sku)
         if article is None:
             data = ArticleData(name=demo.name, price_gross=demo.price_gross, kind=demo.kind,
-                               vat_class=demo.vat_class, gtin=gtin_for(demo, index), weight_grams=demo.weight_grams)
+                               vat_class=demo.vat_class, product_category=demo.product_category,
+                               gtin=gtin_for(demo, index), weight_grams=demo.weight_grams)
             article = article_create(sku=demo.sku, data=data, actor=CATALOG)
             quantity = _stock(demo, orders=options.orders, total_popularity=total_popularity)
             if article.is_stocked and quantity:
@@ -127,7 +130,28 @@ def _catalog(options: DemoOptions) -> list[Article]:
 
 def _customers(rng: random.Random, options: DemoOptions) -> list[DemoCustomer]:
     taken: set[str] = set()
-    return [demo_customer(rng, taken, business=rng.random() < BUSINESS_SHARE) for _ in range(options.customers)]
+    customers = [demo_customer(rng, taken, business=rng.random() < BUSINESS_SHARE) for _ in range(options.customers)]
+    for index, customer in enumerate(customers):
+        if index % ABROAD_EVERY == ABROAD_EVERY - 1:
+            customers[index] = demo_abroad(customer, index // ABROAD_EVERY)
+        elif customer.is_business and index % PUBLIC_SECTOR_EVERY == 3:
+            customers[index] = demo_public_sector(customer, index)
+    return customers
+
+
+def _register_einvoice_customers(customers: list[DemoCustomer]) -> None:
+    """Public-sector customers ask for XRechnung before their first order."""
+    for c in customers:
+        if c.einvoice_format:
+            customer = customer_upsert(data=_customer_data(c))
+            customer_invoicing_set(customer=customer, vat_id="", einvoice_format=c.einvoice_format,
+                                   buyer_reference=c.buyer_reference, actor=CATALOG)
+
+
+def _customer_data(c: DemoCustomer) -> CustomerData:
+    a = c.address
+    return CustomerData(email=c.email, name=c.name, company=c.company, vat_id=c.vat_id, phone=c.phone,
+                        street=a["street"], postal_code=a["postal_code"], city=a["city"], country=a["country"])
 
 
 def _register_non_buyers(customers: list[DemoCustomer], orders: list[SalesOrder]) -> None:
@@ -135,10 +159,7 @@ def _register_non_buyers(customers: list[DemoCustomer], orders: list[SalesOrder]
     buyers = {order.customer_email for order in orders}
     for c in customers:
         if c.email not in buyers:
-            a = c.address
-            customer_upsert(data=CustomerData(email=c.email, name=c.name, company=c.company, vat_id=c.vat_id,
-                                              phone=c.phone, street=a["street"], postal_code=a["postal_code"],
-                                              city=a["city"], country=a["country"]))
+            customer_upsert(data=_customer_data(c))
 
 
 def _validate(options: DemoOptions) -> None:
@@ -163,6 +184,7 @@ def demo_load(*, options: DemoOptions) -> DemoSummary:
             _demo_user()
             articles = _catalog(options)
             customers = _customers(rng, options)
+            _register_einvoice_customers(customers)
             shop = _shop(articles, customers)
             plans = order_plans(rng, shop, count=options.orders, now=now)
             orders = order_plans_replay(plans, seed=options.seed)

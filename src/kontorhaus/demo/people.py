@@ -3,7 +3,9 @@ rules of this slice know German supplies only), e-mail addresses at example.com 
 RFC 2606) and phone numbers from the ranges the Bundesnetzagentur keeps free for fiction."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from stdnum.at import uid
 
 from .checkdigits import vat_id_de
 
@@ -57,6 +59,8 @@ class DemoCustomer:
     vat_id: str
     phone: str
     address: dict  # name, company, street, postal_code, city, country
+    einvoice_format: str = ""  # public-sector customers want XRechnung
+    buyer_reference: str = ""  # their Leitweg-ID
 
     @property
     def is_business(self) -> bool:
@@ -107,3 +111,35 @@ def demo_shipping_address(rng: random.Random, customer: DemoCustomer) -> dict:
                 "country": "DE"}
     return {"name": f"{rng.choice(FIRST_NAMES)} {customer.name.split()[-1]}", "company": "",
             "street": _street(rng), "postal_code": postal_code, "city": city, "country": "DE"}
+
+
+# Customers abroad show the VAT cases: consumers in the EU (OSS, destination rates), Austrian
+# businesses with a VAT id (intra-community supply), Switzerland (export).
+ABROAD = (
+    ("AT", "1070", "Wien", "Neubaugasse"), ("FR", "75011", "Paris", "Rue de la Roquette"),
+    ("NL", "1012 AB", "Amsterdam", "Damrak"), ("AT", "8010", "Graz", "Herrengasse"),
+    ("CH", "8001", "Zürich", "Bahnhofstrasse"), ("IT", "20121", "Milano", "Via Brera"),
+)
+
+
+def demo_abroad(customer: DemoCustomer, index: int) -> DemoCustomer:
+    """The same customer living abroad (no random draws: the rest of the demo stays as it was)."""
+    country, postal_code, city, street = ABROAD[index % len(ABROAD)]
+    vat_id, company = "", customer.company
+    if index % len(ABROAD) == 0 and not company:  # the Viennese ones buy for their business
+        company = f"{customer.name.split()[-1]} Handels GmbH"
+    if company and country == "AT":
+        body = f"{1_000_000 + index * 7919 % 8_999_999:07d}"
+        vat_id = f"ATU{body}{uid.calc_check_digit('U' + body)}"
+    address = {**customer.address, "company": company, "street": f"{street} {index % 90 + 1}",
+               "postal_code": postal_code, "city": city, "country": country}
+    return replace(customer, company=company, vat_id=vat_id, address=address)
+
+
+def demo_public_sector(customer: DemoCustomer, index: int) -> DemoCustomer:
+    """A town's office that orders on account and must receive an XRechnung (Leitweg-ID)."""
+    city = customer.address["city"]
+    company = f"Stadt {city}, Bürgeramt"
+    return replace(customer, company=company, vat_id="", address={**customer.address, "company": company},
+                   einvoice_format="xrechnung_cii" if index % 2 else "xrechnung_ubl",
+                   buyer_reference=f"0{2 + index % 7}000000-{10000 + index:05d}-{index % 90 + 10:02d}")

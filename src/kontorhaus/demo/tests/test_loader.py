@@ -51,7 +51,8 @@ def test_small_load_creates_company_user_catalog_customers_and_orders():
     assert {a.vat_class for a in articles if a.sku.startswith(("BU-", "KF-", "EB-"))} == {"reduced"}
 
     assert Customer.objects.count() == 10
-    assert all(c.email.endswith("@example.com") and c.country == "DE" for c in Customer.objects.all())
+    assert all(c.email.endswith("@example.com") for c in Customer.objects.all())
+    assert Customer.objects.filter(country="DE").count() == 10  # one in twelve lives abroad: none of ten
     orders = list(SalesOrder.objects.all())
     assert len(orders) == 20
     assert len({(o.channel, o.external_id) for o in orders}) == 20
@@ -163,3 +164,12 @@ def test_clock_is_unfrozen_after_a_successful_load():
     first = clock.now()
     assert abs(first - dt.datetime.now(tz=dt.UTC)) < dt.timedelta(seconds=5)
     assert clock.now() >= first  # moving, not frozen at the last replayed moment
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_every_common_vat_case_and_xrechnung_customers():
+    load(customers=200, orders=300)
+    cases = set(SalesOrder.objects.values_list("vat_case", flat=True))
+    assert {"domestic", "oss", "intra_community", "export"} <= cases
+    assert Customer.objects.filter(einvoice_format__startswith="xrechnung").exclude(buyer_reference="").exists()
+    assert Article.objects.filter(product_category="ebooks").count() == 3
