@@ -29,9 +29,10 @@ def _orm_writes(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_WRITES:
             receiver = ast.unparse(node.func.value)
-            # .save()/.delete() on anything is an ORM write; .update()/.create() also exist on
-            # dicts and sets, so those count only on a manager or queryset.
-            if node.func.attr in {"save", "delete"} or "objects" in receiver:
+            # .save()/.delete() without a positional argument is an ORM write (a model's save takes
+            # keywords only; a PDF's or file's save takes the target); .update()/.create() also
+            # exist on dicts and sets, so those count only on a manager or queryset.
+            if (node.func.attr in {"save", "delete"} and not node.args) or "objects" in receiver:
                 found.append(f"{rel(path)}:{node.lineno} {receiver}.{node.func.attr}()")
     return found
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection
 
-from kontorhaus.flows import order_intake as intake_flow
+from kontorhaus.flows import order_placed as intake_flow  # where the confirmation is queued
 from kontorhaus.flows.order_intake import IdempotencyKey, order_intake
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.tests.factories import TESTER, make_article, make_intake

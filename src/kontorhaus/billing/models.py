@@ -140,5 +140,6 @@ class Payment(models.Model):
 
 
 from .models_bank import *  # noqa: E402, F403 -- bank statement tables, in their own module
+from .models_datev import *  # noqa: E402, F403 -- DATEV exports, in their own module
 from .models_dunning import *  # noqa: E402, F403 -- dunning notices, in their own module
 from .models_refunds import *  # noqa: E402, F403 -- refunds and SEPA exports, in their own module

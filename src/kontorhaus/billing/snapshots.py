@@ -1,9 +1,11 @@
-"""The plain data a printed invoice or credit note is rendered from (documents app input)."""
+"""The plain data a printed invoice or credit note is rendered from (documents app input):
+the Typst print and the EN 16931 XML (documents.einvoice) are both made from it alone."""
 
 from decimal import Decimal
 
 from kontorhaus.core.money import plain
 
+from .dunning.policy import ON_ACCOUNT_METHODS, invoice_due_date
 from .models import CreditNote, Invoice
 from .selectors import credit_note_get, invoice_get
 from .states import PaymentSource
@@ -13,7 +15,7 @@ def _invoice_lines(invoice: Invoice) -> list[dict]:
     return [
         {"position": line.position, "sku": line.sku, "name": line.name, "quantity": _qty(line.quantity),
          "unit_price": plain(line.unit_price), "net": str(line.net), "tax_rate": str(line.tax_rate),
-         "tax": str(line.tax), "gross": str(line.gross)}
+         "tax_category": line.tax_category, "tax": str(line.tax), "gross": str(line.gross)}
         for line in invoice.lines.all()
     ]
 
@@ -23,7 +25,15 @@ def _qty(value: Decimal) -> str:
 
 
 def _buckets(breakdown: list[dict]) -> list[dict]:
-    return [{k: b[k] for k in ("rate", "category", "net", "tax", "gross")} for b in breakdown]
+    # "country" tells OSS buckets of equal rate apart (the XML merges them per category and rate).
+    return [{k: b[k] for k in ("rate", "category", "country", "net", "tax", "gross") if k in b} for b in breakdown]
+
+
+def _due_date(invoice: Invoice) -> str | None:
+    """BT-9: only purchase on account has a due date (the dunning policy's payment term)."""
+    if invoice.payment_method not in ON_ACCOUNT_METHODS:
+        return None
+    return invoice_due_date(invoice.issue_date).isoformat()
 
 
 def _common(doc: Invoice | CreditNote, invoice: Invoice) -> dict:
@@ -34,7 +44,7 @@ def _common(doc: Invoice | CreditNote, invoice: Invoice) -> dict:
         "prices_include_vat": invoice.prices_include_vat, "payment_method": invoice.payment_method,
         "seller": invoice.seller, "buyer": invoice.buyer, "shipping_address": invoice.shipping_address,
         "tax_buckets": _buckets(doc.tax_breakdown), "total_net": str(doc.total_net),
-        "total_tax": str(doc.total_vat), "total_gross": str(doc.total_gross),
+        "total_tax": str(doc.total_vat), "total_gross": str(doc.total_gross), "vat_case": invoice.vat_case,
     }
 
 
@@ -44,10 +54,12 @@ def invoice_snapshot(number: str) -> dict:
     # change an issued invoice's print (the PDF may be rendered after they arrive).
     paid = invoice.payments.filter(source=PaymentSource.SHOP).exists()
     return {"kind": "invoice", **_common(invoice, invoice), "lines": _invoice_lines(invoice),
-            "paid": paid, "refers_to": None, "notes": list(invoice.notes)}
+            "paid": paid, "refers_to": None, "notes": list(invoice.notes),
+            "due_date": _due_date(invoice)}
 
 
 def credit_note_snapshot(number: str) -> dict:
     note = credit_note_get(number=number)
     return {"kind": "credit_note", **_common(note, note.invoice), "lines": note.lines, "paid": False,
-            "refers_to": note.invoice.number, "notes": [note.reason] if note.reason else []}
+            "refers_to": note.invoice.number, "refers_to_issue_date": note.invoice.issue_date.isoformat(),
+            "credit_note_kind": note.kind, "notes": [note.reason] if note.reason else []}

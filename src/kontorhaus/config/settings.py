@@ -228,6 +228,30 @@ KONTORHAUS = {
     "PAYPAL_CLIENT_SECRET": os.environ.get("PAYPAL_CLIENT_SECRET", ""),
     "PSP_TIMEOUT_SECONDS": int(os.environ.get("KONTORHAUS_PSP_TIMEOUT", 20)),
     "REFUND_MAX_ATTEMPTS": int(os.environ.get("KONTORHAUS_REFUND_MAX_ATTEMPTS", 5)),
+    # Quotes: a new quote is valid this many days unless the operator sets another date.
+    "QUOTE_VALIDITY_DAYS": int(os.environ.get("KONTORHAUS_QUOTE_VALIDITY_DAYS", 30)),
+    # DATEV export (kontorhaus export datev, /accounting/datev/): Buchungsstapel EXTF 700 for the tax
+    # advisor. CONSULTANT/CLIENT: Berater- (1001-9999999) and Mandantennummer (1-99999); CHART "skr03" or
+    # "skr04" (default of the page and CLI); FISCAL_YEAR_START "MM-DD" (a file never spans two fiscal
+    # years); ACCOUNT_LENGTH: Sachkontenlänge 4-8 (accounts are padded with zeros, 8400 -> 84000 at 5);
+    # DEBTOR "collective" books every document on DEBTOR_ACCOUNT, "per_customer" on DEBTOR_ACCOUNT plus the
+    # customer number (K-000123 -> 10123); ACCOUNTS overrides revenue accounts per chart and case
+    # ({"skr03": {"oss": "8321"}}; cases: domestic_19, domestic_7, oss, intra_community, reverse_charge,
+    # export, outside_scope, small_business), BU_KEYS the tax key per case ({"oss": "240"} is the
+    # default; the other defaults are DATEV Automatikkonten and need none). LOCK: 1 = DATEV locks the
+    # batch (Festschreibung) on import; 0 leaves it editable for the advisor. Table: README.
+    "DATEV": {
+        "CONSULTANT": int(os.environ.get("KONTORHAUS_DATEV_CONSULTANT", 1001)),
+        "CLIENT": int(os.environ.get("KONTORHAUS_DATEV_CLIENT", 1)),
+        "CHART": os.environ.get("KONTORHAUS_DATEV_CHART", "skr03"),
+        "FISCAL_YEAR_START": os.environ.get("KONTORHAUS_DATEV_FISCAL_YEAR_START", "01-01"),
+        "ACCOUNT_LENGTH": int(os.environ.get("KONTORHAUS_DATEV_ACCOUNT_LENGTH", 4)),
+        "DEBTOR": os.environ.get("KONTORHAUS_DATEV_DEBTOR", "collective"),
+        "DEBTOR_ACCOUNT": int(os.environ.get("KONTORHAUS_DATEV_DEBTOR_ACCOUNT", 10000)),
+        "ACCOUNTS": {},
+        "BU_KEYS": {},
+        "LOCK": False,
+    },
 }
 
 LOGGING = {

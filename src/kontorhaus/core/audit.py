@@ -66,6 +66,7 @@ class AuditAction(StrEnum):
     BILLING_REFUND_DONE = "billing.refund.done"
     BILLING_REFUND_FAILED = "billing.refund.failed"
     BILLING_SEPA_EXPORT_CREATED = "billing.sepa_export.created"
+    BILLING_DATEV_EXPORT_CREATED = "billing.datev_export.created"
     SALES_QUOTE_CREATED = "sales.quote.created"
     SALES_QUOTE_UPDATED = "sales.quote.updated"
     SALES_QUOTE_SENT = "sales.quote.sent"

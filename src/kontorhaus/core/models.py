@@ -90,6 +90,9 @@ class CompanyProfile(models.Model):
     # Printed documents: logo (PNG, JPEG or SVG) and accent colour.
     logo = models.BinaryField(blank=True, default=b"", editable=True)
     logo_content_type = models.CharField(max_length=32, blank=True, default="")
+    # SHA-256 of `logo`, so the PDF path can tell whether its cached logo is current
+    # without reading the blob (documents.branding).
+    logo_sha256 = models.CharField(max_length=64, blank=True, default="")
     accent_colour = models.CharField(max_length=7, default="#1f4e79")
 
     def __str__(self) -> str:

@@ -49,6 +49,14 @@ def quantize_unit_price(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def discounted_unit_price(amount: Decimal, *percents: Decimal) -> Decimal:
+    """A unit price after successive percentage discounts (line %, then document %), e.g.
+    19.99 less 10 % less 5 % = 17.0915: exact in Decimal, rounded once, to unit-price places."""
+    for percent in percents:
+        amount = amount * (100 - percent) / 100
+    return quantize_unit_price(amount)
+
+
 def has_at_most_places(amount: Decimal, places: int) -> bool:
     return -amount.as_tuple().exponent <= places if amount.as_tuple().exponent < 0 else True
 

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from .exceptions import InvalidInput
 from .models import VatRate
+from .money import has_at_most_places
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "eu-vat-rates.json"
 STANDARD = "standard"
@@ -38,7 +39,7 @@ def _rate(value: object, where: str) -> Decimal:
         rate = Decimal(str(value))
     except InvalidOperation:
         raise InvalidInput(f"{where}: {value!r} is not a rate", details={"field": where}) from None
-    if not rate.is_finite() or not Decimal(0) <= rate < Decimal(100) or rate != rate.quantize(Decimal("0.01")):
+    if not rate.is_finite() or not Decimal(0) <= rate < Decimal(100) or not has_at_most_places(rate, 2):
         raise InvalidInput(f"{where}: {value!r} is not a rate between 0 and 100", details={"field": where})
     return rate
 

@@ -77,6 +77,26 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# What a 0 % VAT category (EN 16931 / UNTDID 5305) means, printed beside its tax line.
+CATEGORY_MEANINGS: dict[str, dict[str, str]] = {
+    "de": {
+        "K": "steuerfreie innergemeinschaftliche Lieferung",
+        "AE": "Steuerschuldnerschaft des Leistungsempfängers",
+        "G": "steuerfreie Ausfuhrlieferung",
+        "E": "steuerbefreit",
+        "O": "nicht im Inland steuerbar",
+        "Z": "Nullsatz",
+    },
+    "en": {
+        "K": "tax-exempt intra-Community supply",
+        "AE": "reverse charge",
+        "G": "tax-exempt export",
+        "E": "exempt",
+        "O": "not subject to German VAT",
+        "Z": "zero rate",
+    },
+}
+
 PAYMENT_METHODS: dict[str, dict[str, str]] = {
     "de": {
         "prepayment": "Vorkasse",

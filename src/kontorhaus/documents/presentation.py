@@ -15,7 +15,7 @@ from babel.numbers import format_currency, format_decimal
 
 from kontorhaus.core.money import to_decimal
 
-from .labels import labels_for, payment_method_label
+from .labels import CATEGORY_MEANINGS, labels_for, payment_method_label
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 DATE_FORMATS = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
@@ -100,6 +100,7 @@ def print_data(snapshot: dict[str, Any]) -> dict[str, Any]:
         "totals": _totals(snapshot, fmt, labels),
         "grand_total": [labels["total_gross"], fmt.money(snapshot["total_gross"])],
         "remarks": _remarks(snapshot, fmt, labels),
+        "notes": [note for note in snapshot.get("notes") or [] if note],
         "footer": _footer(seller, labels),
     }
 
@@ -134,6 +135,9 @@ def _totals(snapshot: dict[str, Any], fmt: Formatter, labels: dict[str, str]) ->
     rows = [[labels["total_net"], fmt.money(snapshot["total_net"])]]
     for bucket in snapshot.get("tax_buckets", []):
         label = labels["tax"].format(rate=fmt.rate(bucket["rate"]), net=fmt.money(bucket["net"]))
+        meaning = CATEGORY_MEANINGS[fmt.language].get(bucket.get("category") or "")
+        if meaning and not to_decimal(bucket["rate"]):  # 0 %: say why
+            label = f"{label} ({meaning})"
         rows.append([label, fmt.money(bucket["tax"])])
     return rows
 
@@ -149,7 +153,6 @@ def _remarks(snapshot: dict[str, Any], fmt: Formatter, labels: dict[str, str]) -
         remarks.append(labels["paid"])
     elif snapshot.get("payment_method") in ("prepayment", "invoice", "on_account"):
         remarks.append(labels["transfer"].format(amount=amount, number=snapshot["number"]))
-    remarks.extend(note for note in snapshot.get("notes") or [] if note)
     return remarks
 
 
@@ -157,6 +160,7 @@ def _footer(seller: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
     def labelled(key: str, value: str | None) -> str:
         return f"{labels[key]}: {value}" if value else ""
 
+    register = " ".join(p for p in (seller.get("register_court"), seller.get("register_number")) if p)
     columns = [
         [
             seller.get("name"),
@@ -164,9 +168,10 @@ def _footer(seller: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
             f"{seller.get('postal_code', '')} {seller.get('city', '')}".strip(),
             seller.get("email"),
             labelled("phone", seller.get("phone")),
+            seller.get("website"),
         ],
         [
-            seller.get("register"),
+            register or seller.get("register"),
             labelled("managing_directors", seller.get("managing_directors")),
             labelled("vat_id", seller.get("vat_id")),
             labelled("tax_number", seller.get("tax_number")),

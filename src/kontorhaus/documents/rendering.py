@@ -14,8 +14,10 @@ from typing import Any
 import typst
 from django.conf import settings
 
+from .branding import Branding, typst_inputs
 from .presentation import print_data
 from .presentation_dunning import dunning_letter_print_data
+from .presentation_quote import quote_print_data
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARD = "a-3b"
@@ -23,7 +25,7 @@ PDF_STANDARD = "a-3b"
 _local = threading.local()
 
 # Kinds whose print data is not the invoice-like default.
-PRESENTERS = {"dunning_letter": dunning_letter_print_data}
+PRESENTERS = {"dunning_letter": dunning_letter_print_data, "quote": quote_print_data}
 
 
 def template_path(kind: str) -> Path:
@@ -52,14 +54,24 @@ def creation_timestamp(snapshot: dict[str, Any]) -> dt.datetime:
     return dt.datetime(issued.year, issued.month, issued.day, tzinfo=dt.UTC)
 
 
-def render_pdf(snapshot: dict[str, Any]) -> bytes:
+def _branding_inputs(branding: Branding | None) -> dict[str, str]:
+    if branding is None:
+        return {}
+    return branding.inputs or typst_inputs(
+        logo=branding.logo, content_type=branding.content_type, accent_colour=branding.accent_colour
+    )
+
+
+def render_pdf(snapshot: dict[str, Any], *, branding: Branding | None = None) -> bytes:
+    """The PDF of `snapshot`; `branding` (documents.branding.branding()) adds the shop's logo
+    and accent colour. Templates read them from sys.inputs: `accent`, `logo`, `logo_format`."""
     path = template_path(snapshot["kind"])
     presenter = PRESENTERS.get(snapshot["kind"], print_data)
     data = json.dumps(presenter(snapshot), ensure_ascii=False, sort_keys=True)
     pdf = _compiler(path.parent).compile(
         input=str(path),
         format="pdf",
-        sys_inputs={"data": data},
+        sys_inputs={"data": data, **_branding_inputs(branding)},
         pdf_standards=[PDF_STANDARD],
         timestamp=creation_timestamp(snapshot),
     )

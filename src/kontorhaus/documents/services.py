@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
 
+from .branding import branding
+from .einvoice.build import EINVOICE_KINDS, einvoice_pdf
 from .models import Document
 from .registry import snapshot_for
 from .rendering import render_pdf
@@ -22,12 +24,19 @@ def document_render(*, kind: str, number: str) -> Document:
     constraint lets the first insert win and the other caller returns the stored row, so both
     hand out identical bytes. Must not be called inside an open transaction that has to see
     the other writer's row (on PostgreSQL the IntegrityError is caught in a savepoint).
+
+    Invoices and credit notes are Factur-X hybrids: their EN 16931 XML is built from the same
+    snapshot, checked, and embedded before anything is stored. A failed check raises
+    EInvoiceInvalid (code "einvoice_invalid") and stores nothing, so an e-mail that attaches
+    the document fails and is retried like any other delivery problem.
     """
     existing = document_get(kind, number)
     if existing is not None:
         return existing
     snapshot = snapshot_for(kind, number)
-    pdf = render_pdf(snapshot)
+    pdf = render_pdf(snapshot, branding=branding())
+    if kind in EINVOICE_KINDS:
+        pdf = einvoice_pdf(snapshot, pdf)
     try:
         with transaction.atomic():
             document = Document.objects.create(

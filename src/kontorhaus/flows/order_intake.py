@@ -13,25 +13,20 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from kontorhaus.billing.models import Invoice
-from kontorhaus.billing.services import InvoiceDraft, PaymentData, invoice_issue, payment_record
-from kontorhaus.billing.states import PaymentSource
 from kontorhaus.catalog.selectors import articles_by_sku
-from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, IdempotencyConflict, InvalidInput
 from kontorhaus.core.transactions import flow
-from kontorhaus.core.vat_rules import notes_for
+from kontorhaus.core.vat_rules import normalise_vat_id
 from kontorhaus.customers.services import CustomerData, customer_upsert
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import order_find_for_intake
 from kontorhaus.sales.services import OrderPlacement, PlacedLine, order_intake_remember, order_place
 
-from .confirmation import confirmation_enqueue
-from .digital_delivery import digital_delivery_if_paid
+from .order_placed import order_placed_followups
 
 
 @dataclass(frozen=True)
@@ -150,21 +145,7 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
     if idempotency:
         order_intake_remember(order=order, client=idempotency.client, key=idempotency.key,
                               request_hash=idempotency.request_hash)
-    invoice = None
-    if settings.KONTORHAUS["INVOICE_POLICY"] == "at_order":
-        # From here to commit the invoice counter row is locked (gapless numbers): only the
-        # invoice, the shop payment and the confirmation e-mail follow. The PDF is rendered by
-        # the worker when it sends the e-mail (or on the first download): no task of its own.
-        invoice = invoice_issue(draft=invoice_draft(order), actor=actor)
-    if intake.paid:
-        payment_record(
-            data=PaymentData(order_number=order.number, amount=order.total_gross, currency=order.currency,
-                             method=order.payment_method, source=PaymentSource.SHOP,
-                             external_id=f"{order.channel}:{order.external_id}"),
-            invoice=invoice, actor=actor,
-        )
-    confirmation_enqueue(order=order, invoice=invoice)
-    digital_delivery_if_paid(order=order, actor=actor)  # paid in the shop: the download e-mail at once
+    invoice = order_placed_followups(order=order, paid=intake.paid, actor=actor)
     return IntakeResult(order=order, created=True, invoice=invoice)
 
 
@@ -172,31 +153,10 @@ def _customer_data(intake: OrderIntake) -> CustomerData:
     address = intake.billing_address
     return CustomerData(
         email=intake.customer["email"], name=intake.customer.get("name") or address.get("name", ""),
-        company=intake.customer.get("company") or "", vat_id=intake.customer.get("vat_id") or "",
+        company=intake.customer.get("company") or "",
+        vat_id=normalise_vat_id(intake.customer.get("vat_id") or "", field="customer.vat_id"),
         phone=intake.customer.get("phone") or "", language=intake.language,
         street=address.get("street", ""), postal_code=address.get("postal_code", ""),
         city=address.get("city", ""), country=address.get("country", "DE"),
     )
 
-
-def invoice_draft(order: SalesOrder) -> InvoiceDraft:
-    lines = order.lines.all()
-    customer = order.customer
-    buyer = {**order.billing_address, "email": order.customer_email, "vat_id": order.customer_vat_id,
-             "company": order.billing_address.get("company") or order.customer_company,
-             "buyer_reference": customer.buyer_reference, "einvoice_format": customer.einvoice_format}
-    return InvoiceDraft(
-        order_number=order.number, customer_number=order.customer.number, language=order.language,
-        currency=order.currency, prices_include_vat=order.prices_include_vat, tax_strategy=order.tax_strategy,
-        payment_method=order.payment_method, buyer=buyer, shipping_address=order.shipping_address,
-        lines=tuple(
-            {"position": line.position, "sku": line.sku, "name": line.name, "quantity": line.quantity,
-             "unit_price": line.unit_price, "tax_rate": line.tax_rate, "tax_category": line.tax_category,
-             "net": line.net, "tax": line.tax, "gross": line.gross}
-            for line in lines
-        ),
-        tax_breakdown=tuple(order.tax_breakdown), total_net=order.total_net, total_vat=order.total_vat,
-        total_gross=order.total_gross, delivery_date=clock.local_date(order.placed_at),
-        vat_case=order.vat_case,
-        notes=tuple(notes_for([line.tax_category for line in lines], language=order.language)),
-    )

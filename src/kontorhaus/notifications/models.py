@@ -11,6 +11,7 @@ class EmailTemplate(models.TextChoices):
     PAYMENT_REMINDER = "payment_reminder", "Payment reminder"
     PREPAYMENT_REMINDER = "prepayment_reminder", "Prepayment reminder"
     DIGITAL_DELIVERY = "digital_delivery", "Digital delivery"
+    QUOTE = "quote", "Quote"
 
 
 class OutgoingEmail(models.Model):

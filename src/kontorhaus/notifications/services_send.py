@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
 from kontorhaus.core.tasks import backoff
+from kontorhaus.documents.einvoice.build import XML_ATTACHMENT_KINDS, einvoice_attachment
 from kontorhaus.documents.services import document_render
 
 from .journal import journal_append
@@ -92,14 +93,25 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
-    for document in _documents(email.attachments):
-        message.attach(document.filename, bytes(document.pdf), "application/pdf")
+    for filename, content, content_type in _documents(email.attachments):
+        message.attach(filename, content, content_type)
     return message
 
 
-def _documents(attachments: Iterable[dict[str, str]]) -> list:
-    # Renders on demand when the worker has not stored the PDF yet; same bytes either way.
-    return [document_render(kind=item["kind"], number=item["number"]) for item in attachments]
+def _documents(attachments: Iterable[dict[str, str]]) -> list[tuple[str, bytes, str]]:
+    """(filename, bytes, type) per attachment. PDFs render on demand when the worker has not
+    stored them yet (same bytes either way); "invoice_xml"/"credit_note_xml" is the XRechnung
+    the buyer asked for, built and checked now. A failed e-invoice check raises, so the e-mail
+    is retried (and finally failed) instead of going out without it."""
+    files = []
+    for item in attachments:
+        if item["kind"] in XML_ATTACHMENT_KINDS:
+            xml = einvoice_attachment(kind=item["kind"], number=item["number"])
+            files.append((xml.filename, xml.content, xml.content_type))
+        else:
+            document = document_render(kind=item["kind"], number=item["number"])
+            files.append((document.filename, bytes(document.pdf), "application/pdf"))
+    return files
 
 
 def _record_sent(email: OutgoingEmail) -> None:

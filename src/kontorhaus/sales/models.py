@@ -119,3 +119,6 @@ class IntakeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}:{self.key}"
+
+
+from .models_quotes import *  # noqa: E402, F403 -- quotes (Angebote), in their own module

@@ -128,6 +128,7 @@ AUDIT_ACTION = {
     AuditAction.FULFILLMENT_DIGITAL_DELIVERY_SENT: _("Download links sent"),
     AuditAction.FULFILLMENT_DIGITAL_DELIVERY_PARKED: _("Digital delivery parked"),
     AuditAction.FULFILLMENT_DOWNLOAD_GRANT_USED: _("File downloaded"),
+    AuditAction.SALES_QUOTE_ACCEPTED: _("Quote accepted"),  # on the timeline of the order it became
 }
 
 _ALL = {

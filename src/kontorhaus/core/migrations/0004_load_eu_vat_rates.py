@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from kontorhaus.core.vat_rates import DEFAULT_FILE, parse_table
+    from kontorhaus.core.vat_rates import DEFAULT_FILE, parse_table  # noqa: PLC0415 -- the parser only, at run time
 
     VatRate = apps.get_model("core", "VatRate")
     if VatRate.objects.exists():
