@@ -9,6 +9,7 @@ from kontorhaus.billing.states import InvoiceStatus
 from kontorhaus.core import formatting
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.transactions import flow
+from kontorhaus.documents.einvoice.model import SYNTAX_OF_CUSTOMER_FORMAT
 from kontorhaus.notifications.models import EmailTemplate
 from kontorhaus.notifications.services import email_enqueue
 from kontorhaus.sales.models import SalesOrder
@@ -33,6 +34,8 @@ def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesO
     if invoice is not None and invoice.status == InvoiceStatus.ISSUED:
         note = credit_note_issue_cancellation(invoice=invoice, reason=reason or "Stornierung", actor=actor)
         attachments.append({"kind": "credit_note", "number": note.number})
+        if (invoice.buyer or {}).get("einvoice_format") in SYNTAX_OF_CUSTOMER_FORMAT:
+            attachments.append({"kind": "credit_note_xml", "number": note.number})  # XRechnung buyer
     order = order_balance_refresh(order=order, actor=actor)
     credit_limit_recheck(customer_id=order.customer_id, actor=actor)  # its limit room grew
     email_enqueue(

@@ -13,7 +13,8 @@ from kontorhaus.documents.rendering import render_pdf
 from kontorhaus.documents.tests.factories import invoice_snapshot
 
 DAY = dt.date(2026, 11, 26)
-XML = b'<?xml version="1.0" encoding="UTF-8"?><rsm:CrossIndustryInvoice xmlns:rsm="urn:x">\xc3\xa4</rsm:CrossIndustryInvoice>'
+XML = (b'<?xml version="1.0" encoding="UTF-8"?>'
+       b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:x">\xc3\xa4</rsm:CrossIndustryInvoice>')
 
 
 @pytest.fixture(scope="module")

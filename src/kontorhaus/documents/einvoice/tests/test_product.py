@@ -17,9 +17,12 @@ from kontorhaus.documents.einvoice.model import Syntax
 from kontorhaus.documents.models import Document
 from kontorhaus.documents.services import document_render
 from kontorhaus.documents.tests.factories import invoice_snapshot
+from kontorhaus.flows.order_cancel import order_cancel
 from kontorhaus.notifications.models import OutgoingEmail
 from kontorhaus.notifications.states import OutgoingEmailStatus
 from kontorhaus.notifications.tasks import email_send_task
+from kontorhaus.sales.models import SalesOrder
+from kontorhaus.sales.tests.factories import TESTER
 
 LEITWEG_ID = "04011000-1234512345-06"
 
@@ -111,6 +114,23 @@ def test_xrechnung_buyer_gets_the_xml_beside_the_pdf(einvoice_format, order_invo
     root = etree.fromstring(xml)
     assert ("Invoice" if einvoice_format == "xrechnung_ubl" else "CrossIndustryInvoice") in root.tag
     assert LEITWEG_ID.encode() in xml and b"xrechnung_3.0" in xml
+
+
+@pytest.mark.django_db
+def test_the_cancellation_of_an_xrechnung_buyers_order_carries_the_credit_note_xml(order_invoice, settings):
+    # given an XRechnung customer's invoiced order
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    invoice = order_invoice(einvoice_format="xrechnung_ubl", buyer_reference=LEITWEG_ID, payment="invoice")
+    order = SalesOrder.objects.get(number=invoice.order_number)
+    # when the order is cancelled and the cancellation e-mail sent
+    order_cancel(order=order, actor=TESTER, reason="Kunde storniert")
+    email = OutgoingEmail.objects.get(order_number=order.number, template="order_cancelled")
+    email_send_task.call(str(email.public_id))
+    # then the credit note comes as PDF and as XRechnung (UBL CreditNote) naming the invoice
+    (message,) = mail.outbox
+    (pdf_name, _, _), (xml_name, xml, _) = message.attachments
+    assert pdf_name.startswith("GS-") and xml_name == pdf_name.replace(".pdf", ".xml")
+    assert b"CreditNote" in xml and invoice.number.encode() in xml
 
 
 @pytest.mark.django_db
