@@ -8,7 +8,8 @@ from kontorhaus.core import clock
 
 
 class LocationKind(models.TextChoices):
-    STOCK = "stock", "Stock"
+    STOCK = "stock", "Stock (bin)"
+    PACKING = "packing", "Packing area"
     SUPPLIER = "supplier", "Supplier (virtual)"
     CUSTOMER = "customer", "Customer (virtual)"
     LOSS = "loss", "Inventory loss / gain (virtual)"
@@ -25,12 +26,39 @@ class Warehouse(models.Model):
 
 
 class Location(models.Model):
-    code = models.CharField(max_length=32, unique=True)
+    """A place stock can be: a bin in a warehouse (kind stock, e.g. `A-03-2`, walked in
+    `walk_order`), a warehouse's packing area, or a virtual location (supplier, customer, loss,
+    returns) that the ledger's moves come from or go to. `code` is unique: a bin's is
+    "<warehouse>:<label>"; a warehouse's first location (its code alone) is its main bin."""
+
+    code = models.CharField(max_length=48, unique=True)
+    label = models.CharField(max_length=32, blank=True, default="")
     kind = models.CharField(max_length=16, choices=LocationKind.choices)
     warehouse = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.PROTECT)
+    walk_order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["warehouse_id", "walk_order", "label", "id"]
 
     def __str__(self) -> str:
-        return self.code
+        return self.label or self.code
+
+
+class StockPolicy(models.Model):
+    """Per article and warehouse: where it lives (default bin) and when to reorder."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stock_policies")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE)
+    default_bin = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL)
+    reorder_point = models.PositiveIntegerField(null=True, blank=True)
+    target_level = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "warehouse"], name="uniq_stock_policy")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}@{self.warehouse_id}"
 
 
 class StockLevel(models.Model):
@@ -60,6 +88,9 @@ class StockLevel(models.Model):
 class StockMoveReason(models.TextChoices):
     RECEIPT = "receipt", "Goods receipt"
     ADJUSTMENT = "adjustment", "Stock adjustment"
+    COUNT = "count", "Stock count"
+    TRANSFER = "transfer", "Move between bins"
+    PICK = "pick", "Picked to the packing area"
     SHIPMENT = "shipment", "Shipped to customer"
     WRITE_OFF = "write_off", "Write-off"
     RETURN = "return", "Customer return"

@@ -19,10 +19,12 @@ class Availability:
 
 
 def stock_availability(*, articles: Iterable[Article]) -> dict[int, Availability]:
-    """Sellable stock per article (sum over stock locations of sellable warehouses)."""
+    """Sellable stock per article: the sum over the bins and packing areas of sellable
+    warehouses (units picked for an order are reserved there; units a cancelled order left
+    there are free and can be promised again)."""
     ids = [a.pk for a in articles]
     rows = (
-        StockLevel.objects.filter(article_id__in=ids, location__kind=LocationKind.STOCK,
+        StockLevel.objects.filter(article_id__in=ids, location__kind__in=(LocationKind.STOCK, LocationKind.PACKING),
                                   location__warehouse__sellable=True)
         .values("article_id")
         .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))

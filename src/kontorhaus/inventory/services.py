@@ -10,7 +10,21 @@ from kontorhaus.core.audit import Actor, AuditAction, event, record, record_many
 from kontorhaus.core.exceptions import InsufficientStock, InvalidInput
 from kontorhaus.core.transactions import operation
 
-from .models import Location, LocationKind, StockLevel, StockMove, StockMoveReason, StockReservation, Warehouse
+from .models import (
+    Location,
+    LocationKind,
+    StockLevel,
+    StockMove,
+    StockMoveReason,
+    StockPolicy,
+    StockReservation,
+    Warehouse,
+)
+
+SELLABLE_KINDS = (LocationKind.STOCK, LocationKind.PACKING)
+PACKING_WALK_ORDER = 10_000_001  # after every bin
+ADJUST_REASONS = frozenset({StockMoveReason.ADJUSTMENT, StockMoveReason.COUNT, StockMoveReason.RECEIPT,
+                            StockMoveReason.WRITE_OFF})
 
 
 @dataclass(frozen=True)
@@ -27,16 +41,17 @@ class ReservationResult:
     backordered: int
 
 
-def _location(code: str, kind: LocationKind) -> Location:
+def _location(code: str, kind: LocationKind, *, warehouse: Warehouse | None = None) -> Location:
+    """The location with this code, created on first use (a stock location without a given
+    warehouse is the main bin of a warehouse of the same code)."""
     location = Location.objects.filter(code=code).first()
     if location is not None:
         return location
     try:
         with transaction.atomic():
-            warehouse = None
-            if kind == LocationKind.STOCK:
+            if kind == LocationKind.STOCK and warehouse is None:
                 warehouse, _ = Warehouse.objects.get_or_create(code=code, defaults={"name": code})
-            return Location.objects.create(code=code, kind=kind, warehouse=warehouse)
+            return Location.objects.create(code=code, label=code.split(":")[-1], kind=kind, warehouse=warehouse)
     except IntegrityError:
         return Location.objects.get(code=code)
 
@@ -45,18 +60,39 @@ def stock_location_default() -> Location:
     return _location(settings.KONTORHAUS["DEFAULT_WAREHOUSE"], LocationKind.STOCK)
 
 
-def _reserve_partially(level_filter: dict, wanted: int) -> int:
-    level = StockLevel.objects.select_for_update().filter(**level_filter).first()
-    if level is None or level.available <= 0:
-        return 0
-    take = min(level.available, wanted)
-    StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") + take)
-    return take
+def _reservable_levels(article: Article) -> list[StockLevel]:
+    """The article's bins with free stock in sellable warehouses, locked, in the order stock is
+    promised from them: warehouse by warehouse in walking order, the packing area last (units a
+    cancelled order left there; reserved there, they count as picked). The same order for every
+    transaction, so two never wait on each other crosswise."""
+    return list(
+        StockLevel.objects.select_for_update(of=("self",))
+        .filter(article=article, location__kind__in=SELLABLE_KINDS, location__warehouse__sellable=True,
+                on_hand__gt=F("reserved"))
+        .select_related("location")
+        .order_by("location__warehouse_id", "location__walk_order", "location_id")
+    )
 
 
-def _available(level_filter: dict) -> int:
-    level = StockLevel.objects.filter(**level_filter).first()
-    return max(level.available, 0) if level else 0
+def _reserve(request: ReservationRequest, order_number: str) -> list[StockReservation]:
+    """As much of the request as the bins have, bin by bin; each a guarded UPDATE."""
+    wanted, reservations = request.quantity, []
+    for level in _reservable_levels(request.article):
+        take = min(level.available, wanted)
+        if take > 0 and StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") + take).update(
+                reserved=F("reserved") + take):
+            reservations.append(StockReservation(article=request.article, location=level.location,
+                                                 order_number=order_number, line_position=request.line_position,
+                                                 quantity=take))
+            wanted -= take
+        if not wanted:
+            break
+    return reservations
+
+
+def _available(article: Article) -> int:
+    return sum(level.available for level in StockLevel.objects.filter(
+        article=article, location__kind__in=SELLABLE_KINDS, location__warehouse__sellable=True))
 
 
 @operation
@@ -66,29 +102,18 @@ def stock_reserve(
     """Reserve stock for order lines; what is not there is backordered, or with `require_all`
     the whole call fails with InsufficientStock and (by rollback) reserves nothing.
 
-    Each line is one guarded UPDATE (reserved + n <= on_hand), in article order so two orders
-    never wait on each other's rows in opposite order."""
-    location = stock_location_default()
+    A line is taken from the article's bins one after the other (rows locked, then a guarded
+    UPDATE each: reserved + n <= on_hand), in article order so two orders never wait on each
+    other's rows in opposite order."""
     results: dict[int, ReservationResult] = {}
     reservations, missing = [], []
     for request in sorted(requests, key=lambda r: (r.article.pk, r.line_position)):
-        level_filter = {"article": request.article, "location": location}
-        reserved = StockLevel.objects.filter(on_hand__gte=F("reserved") + request.quantity, **level_filter).update(
-            reserved=F("reserved") + request.quantity
-        )
-        taken = request.quantity if reserved else 0
-        if not taken and not require_all:
-            taken = _reserve_partially(level_filter, request.quantity)
+        taken_rows = _reserve(request, order_number)
+        taken = sum(r.quantity for r in taken_rows)
         if taken < request.quantity:
             missing.append({"sku": request.article.sku, "wanted": request.quantity,
-                            "available": taken if not require_all else _available(level_filter)})
-        if taken:
-            reservations.append(
-                StockReservation(
-                    article=request.article, location=location, order_number=order_number,
-                    line_position=request.line_position, quantity=taken,
-                )
-            )
+                            "available": taken if not require_all else _available(request.article) + taken})
+        reservations += taken_rows
         results[request.line_position] = ReservationResult(request.line_position, taken, request.quantity - taken)
     if missing and require_all:
         raise InsufficientStock("not enough stock for this order", details={"lines": missing})
@@ -123,17 +148,36 @@ def stock_release(*, order_number: str, actor: Actor) -> int:
     return released
 
 
+def stock_bin_for(article: Article, warehouse: Warehouse | None = None) -> Location:
+    """Where stock of the article is put away: its default bin in the warehouse, else the
+    warehouse's main location."""
+    main = stock_location_default() if warehouse is None else warehouse_main_location(warehouse)
+    policy = StockPolicy.objects.filter(article=article, warehouse_id=main.warehouse_id).select_related(
+        "default_bin").first()
+    return policy.default_bin if policy is not None and policy.default_bin is not None else main
+
+
+def warehouse_main_location(warehouse: Warehouse) -> Location:
+    return _location(warehouse.code, LocationKind.STOCK)
+
+
 @operation
-def stock_adjust(*, article: Article, delta: int, reason: str, note: str, actor: Actor) -> StockMove:
-    """Book a counted difference or a receipt: +n from the virtual loss/supplier location into
-    stock, -n out of stock. On-hand never drops below what is reserved."""
+def stock_adjust(*, article: Article, delta: int, reason: str, note: str, actor: Actor,  # noqa: PLR0913 -- a ledger entry
+                 location: Location | None = None, reference: str = "") -> StockMove:
+    """Book a counted difference, a receipt or a write-off in a bin (default: the article's
+    bin): +n from the virtual loss/supplier location into it, -n out of it. On-hand never drops
+    below what is reserved there."""
     if not article.is_stocked:
         raise InvalidInput(f"{article.sku} is not a stocked article", details={"field": "sku"})
     if delta == 0:
         raise InvalidInput("quantity must not be zero", details={"field": "quantity"})
-    if reason not in (StockMoveReason.ADJUSTMENT, StockMoveReason.RECEIPT, StockMoveReason.WRITE_OFF):
+    if reason not in ADJUST_REASONS:
         raise InvalidInput(f"unknown reason {reason}", details={"field": "reason"})
-    stock = stock_location_default()
+    if reason == StockMoveReason.RECEIPT and delta < 0:
+        raise InvalidInput("a receipt adds stock", details={"field": "quantity"})
+    stock = location if location is not None else stock_bin_for(article)
+    if stock.kind != LocationKind.STOCK:
+        raise InvalidInput(f"{stock} is not a bin", details={"field": "location"})
     virtual = _location("SUPPLIER", LocationKind.SUPPLIER) if reason == StockMoveReason.RECEIPT else _location(
         "LOSS", LocationKind.LOSS
     )
@@ -153,8 +197,8 @@ def stock_adjust(*, article: Article, delta: int, reason: str, note: str, actor:
         source, target = stock, virtual
     move = StockMove.objects.create(
         article=article, from_location=source, to_location=target, quantity=abs(delta),
-        reason=reason, note=note[:200], actor=str(actor),
+        reason=reason, reference=reference[:64], note=note[:200], actor=str(actor),
     )
     record(action=AuditAction.INVENTORY_STOCK_ADJUSTED, obj=article, actor=actor,
-           data={"delta": delta, "reason": reason, "note": note[:200]})
+           data={"delta": delta, "reason": reason, "note": note[:200], "location": stock.code})
     return move

@@ -1,0 +1,201 @@
+"""Warehouses and their bins, and the moves inside a warehouse: between bins, from a bin to the
+packing area (picking), and out to the customer (shipping). Every move is a ledger entry; the
+counters beside it change in the same transaction with guarded updates, so on-hand never
+drops below zero or below what is reserved, per bin."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kontorhaus.catalog.models import Article
+from kontorhaus.core.audit import Actor, AuditAction, record
+from kontorhaus.core.exceptions import InsufficientStock, InvalidInput
+from kontorhaus.core.transactions import operation
+
+from .models import (
+    Location,
+    LocationKind,
+    StockLevel,
+    StockMove,
+    StockMoveReason,
+    StockPolicy,
+    StockReservation,
+    Warehouse,
+)
+from .services import PACKING_WALK_ORDER, _location
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
+_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+
+
+def packing_location(warehouse: Warehouse) -> Location:
+    location = _location(f"{warehouse.code}:PACK", LocationKind.PACKING, warehouse=warehouse)
+    if location.walk_order != PACKING_WALK_ORDER:  # reserved from last (services._reservable_levels)
+        Location.objects.filter(pk=location.pk).update(walk_order=PACKING_WALK_ORDER)
+        location.walk_order = PACKING_WALK_ORDER
+    return location
+
+
+@operation
+def warehouse_create(*, code: str, name: str, sellable: bool, actor: Actor) -> Warehouse:
+    if not _CODE.match(code or ""):
+        raise InvalidInput("a warehouse code has 1-16 letters, digits, dots, dashes or underscores",
+                           details={"field": "code"})
+    if not name.strip():
+        raise InvalidInput("a warehouse needs a name", details={"field": "name"})
+    if Warehouse.objects.filter(code=code).exists():
+        raise InvalidInput(f"warehouse {code} exists already", details={"field": "code"})
+    warehouse = Warehouse.objects.create(code=code, name=name.strip()[:100], sellable=sellable)
+    _location(code, LocationKind.STOCK, warehouse=warehouse)
+    packing_location(warehouse)
+    record(action=AuditAction.INVENTORY_WAREHOUSE_CREATED, obj=warehouse, actor=actor,
+           data={"code": code, "sellable": sellable})
+    return warehouse
+
+
+@operation
+def bin_create(*, warehouse: Warehouse, label: str, walk_order: int, actor: Actor) -> Location:
+    """A bin like `A-03-2`; pick lists walk the bins in `walk_order`."""
+    if not _LABEL.match(label or ""):
+        raise InvalidInput("a bin label has 1-32 letters, digits, dots, dashes or underscores",
+                           details={"field": "label"})
+    if not 0 <= walk_order <= 10_000_000:
+        raise InvalidInput("the walking order is a number from 0 to 10,000,000", details={"field": "walk_order"})
+    code = f"{warehouse.code}:{label}"
+    try:
+        with transaction.atomic():
+            location = Location.objects.create(code=code, label=label, kind=LocationKind.STOCK,
+                                               warehouse=warehouse, walk_order=walk_order)
+    except IntegrityError:
+        raise InvalidInput(f"bin {label} exists already in {warehouse.code}", details={"field": "label"}) from None
+    record(action=AuditAction.INVENTORY_BIN_CREATED, obj=location, actor=actor,
+           data={"warehouse": warehouse.code, "label": label, "walk_order": walk_order})
+    return location
+
+
+@operation
+def stock_policy_set(*, article: Article, warehouse: Warehouse, default_bin: Location | None,
+                     reorder_point: int | None, target_level: int | None, actor: Actor) -> StockPolicy:
+    if default_bin is not None and (default_bin.warehouse_id != warehouse.pk or default_bin.kind != LocationKind.STOCK):
+        raise InvalidInput(f"{default_bin} is not a bin of {warehouse.code}", details={"field": "default_bin"})
+    if reorder_point is not None and reorder_point < 0 or target_level is not None and target_level < 0:
+        raise InvalidInput("stock levels are not negative", details={"field": "reorder_point"})
+    if reorder_point is not None and target_level is not None and target_level <= reorder_point:
+        raise InvalidInput("the target level lies above the reorder point", details={"field": "target_level"})
+    policy, _ = StockPolicy.objects.update_or_create(
+        article=article, warehouse=warehouse,
+        defaults={"default_bin": default_bin, "reorder_point": reorder_point, "target_level": target_level},
+    )
+    record(action=AuditAction.INVENTORY_STOCK_POLICY_SET, obj=article, actor=actor,
+           data={"warehouse": warehouse.code, "default_bin": default_bin.code if default_bin else None,
+                 "reorder_point": reorder_point, "target_level": target_level})
+    return policy
+
+
+def _take(level_filter: dict, quantity: int, *, reserved: bool) -> bool:
+    """Guarded: take `quantity` out of a level — reserved units (picking, shipping) or free
+    ones (moving between bins)."""
+    if reserved:
+        return bool(StockLevel.objects.filter(**level_filter, reserved__gte=quantity, on_hand__gte=quantity).update(
+            on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity))
+    return bool(StockLevel.objects.filter(**level_filter, on_hand__gte=F("reserved") + quantity).update(
+        on_hand=F("on_hand") - quantity))
+
+
+def _put(article: Article, location: Location, quantity: int, *, reserved: bool) -> None:
+    level, _ = StockLevel.objects.get_or_create(article=article, location=location)
+    StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity,
+                                                  reserved=F("reserved") + (quantity if reserved else 0))
+
+
+@operation
+def stock_transfer(*, article: Article, source: Location, target: Location, quantity: int, actor: Actor) -> StockMove:
+    """Move free (unreserved) units from one bin to another."""
+    if quantity <= 0:
+        raise InvalidInput("quantity must be positive", details={"field": "quantity"})
+    if source.pk == target.pk or source.kind != LocationKind.STOCK or target.kind != LocationKind.STOCK:
+        raise InvalidInput("stock moves from one bin to another", details={"field": "target"})
+    if not _take({"article": article, "location": source}, quantity, reserved=False):
+        raise InsufficientStock(f"{source} has fewer than {quantity} free units of {article.sku}",
+                                details={"sku": article.sku, "location": source.code})
+    _put(article, target, quantity, reserved=False)
+    move = StockMove.objects.create(article=article, from_location=source, to_location=target, quantity=quantity,
+                                    reason=StockMoveReason.TRANSFER, actor=str(actor))
+    record(action=AuditAction.INVENTORY_STOCK_TRANSFERRED, obj=article, actor=actor,
+           data={"from": source.code, "to": target.code, "quantity": quantity})
+    return move
+
+
+@dataclass(frozen=True)
+class Picked:
+    article_id: int
+    location: Location  # the bin it came from
+    quantity: int
+
+
+@operation
+def stock_pick(*, order_number: str, article: Article, quantity: int, actor: Actor) -> list[Picked]:
+    """Take reserved units of an order from their bins to the warehouse's packing area, in
+    walking order; the reservation moves along. Returns what came from where (may be less
+    than asked when less is reserved in bins)."""
+    if quantity <= 0:
+        raise InvalidInput("quantity must be positive", details={"field": "quantity"})
+    rows = list(StockReservation.objects.select_for_update(of=("self",))
+                .filter(order_number=order_number, article=article, location__kind=LocationKind.STOCK)
+                .select_related("location").order_by("location__walk_order", "location_id", "pk"))
+    picked, wanted = [], quantity
+    for row in rows:
+        take = min(row.quantity, wanted)
+        if not _take({"article": article, "location": row.location}, take, reserved=True):
+            raise InsufficientStock(f"{row.location} does not hold the {take} x {article.sku} reserved there",
+                                    details={"sku": article.sku, "location": row.location.code})
+        packing = packing_location(row.location.warehouse)
+        _put(article, packing, take, reserved=True)
+        _move_reservation(row, take, packing)
+        StockMove.objects.create(article=article, from_location=row.location, to_location=packing, quantity=take,
+                                 reason=StockMoveReason.PICK, reference=order_number, actor=str(actor))
+        picked.append(Picked(article.pk, row.location, take))
+        wanted -= take
+        if not wanted:
+            break
+    return picked
+
+
+def _move_reservation(row: StockReservation, quantity: int, location: Location) -> None:
+    if quantity == row.quantity:
+        StockReservation.objects.filter(pk=row.pk).update(location=location)
+        return
+    StockReservation.objects.filter(pk=row.pk).update(quantity=F("quantity") - quantity)
+    StockReservation.objects.create(article_id=row.article_id, location=location, order_number=row.order_number,
+                                    line_position=row.line_position, quantity=quantity)
+
+
+@operation
+def stock_ship(*, order_number: str, article: Article, quantity: int, actor: Actor) -> int:
+    """The order's picked units of the article leave the packing area for the customer; their
+    reservation is used up. Returns the units shipped (never more than were picked)."""
+    if quantity <= 0:
+        raise InvalidInput("quantity must be positive", details={"field": "quantity"})
+    rows = list(StockReservation.objects.select_for_update(of=("self",))
+                .filter(order_number=order_number, article=article, location__kind=LocationKind.PACKING)
+                .select_related("location").order_by("pk"))
+    customer = _location("CUSTOMER", LocationKind.CUSTOMER)
+    shipped, wanted = 0, quantity
+    for row in rows:
+        take = min(row.quantity, wanted)
+        if not _take({"article": article, "location": row.location}, take, reserved=True):
+            raise InsufficientStock(f"the packing area does not hold {take} x {article.sku}",
+                                    details={"sku": article.sku})
+        if take == row.quantity:
+            StockReservation.objects.filter(pk=row.pk).delete()
+        else:
+            StockReservation.objects.filter(pk=row.pk).update(quantity=F("quantity") - take)
+        StockMove.objects.create(article=article, from_location=row.location, to_location=customer, quantity=take,
+                                 reason=StockMoveReason.SHIPMENT, reference=order_number, actor=str(actor))
+        shipped += take
+        wanted -= take
+        if not wanted:
+            break
+    return shipped
