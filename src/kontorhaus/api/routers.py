@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from . import articles, documents, einvoices, orders, payments, quotes, refunds
+from . import articles, documents, einvoices, fulfillment, orders, payments, purchasing, quotes, refunds, warehouse
 
 
 def register_routers(api: NinjaAPI) -> None:
@@ -11,3 +11,6 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("", refunds.router)
     api.add_router("", quotes.router)
     api.add_router("", einvoices.router)
+    api.add_router("", warehouse.router)
+    api.add_router("", fulfillment.router)
+    api.add_router("", purchasing.router)

@@ -4,8 +4,11 @@ from django.urls import include, path
 from . import (
     urls_accounting,
     urls_einvoice,
+    urls_fulfillment,
+    urls_purchasing,
     urls_quotes,
     urls_settings,
+    urls_warehouse,
     views,
     views_bank,
     views_customer_actions,
@@ -54,3 +57,4 @@ urlpatterns = [
 # Each area's pages in their own module (quotes, settings, accounting export, e-invoices).
 urlpatterns += urls_quotes.urlpatterns + urls_settings.urlpatterns + urls_accounting.urlpatterns
 urlpatterns += urls_einvoice.urlpatterns
+urlpatterns += urls_warehouse.urlpatterns + urls_fulfillment.urlpatterns + urls_purchasing.urlpatterns

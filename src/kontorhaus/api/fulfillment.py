@@ -1,0 +1,5 @@
+"""Fulfillment: pick runs and shipments."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Purchasing: suppliers, purchase orders and goods receipts."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Warehouse: stock per warehouse and bin, moves, counts."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Fulfillment: pick runs, the packing station, shipments and delivery notes."""
+
+urlpatterns: list = []

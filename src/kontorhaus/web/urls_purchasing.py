@@ -1,0 +1,3 @@
+"""Purchasing: suppliers, purchase orders, goods receipts."""
+
+urlpatterns: list = []

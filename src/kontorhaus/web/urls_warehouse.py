@@ -1,0 +1,3 @@
+"""Warehouse: warehouses and bins, stock per bin, moves, counts, write-offs, the ledger, reorder list."""
+
+urlpatterns: list = []
