@@ -14,10 +14,12 @@ from kontorhaus.core.money import exponent, quantize
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
+from kontorhaus.documents.einvoice.build import customer_syntax, einvoice_xml
 
 from .models import CreditNote, Invoice, InvoiceLine, Payment
 from .refunds.services_credit_notes import credit_note_draft_partial, invoice_uncredited_gross
 from .refunds.states import CreditNoteKind
+from .snapshots import invoice_snapshot_of
 from .states import TRANSITIONS, InvoiceStatus
 
 
@@ -72,12 +74,24 @@ def invoice_issue(*, draft: InvoiceDraft, actor: Actor) -> Invoice:
         vat_case=draft.vat_case, notes=list(draft.notes),
     )
     lines = [InvoiceLine(invoice=invoice, **line) for line in draft.lines]
+    _einvoice_precheck(invoice, lines)  # before the number: a refused invoice takes none
     invoice.number = next_number(kind=NumberKind.INVOICE, on=today)
     invoice.save(force_insert=True)
     InvoiceLine.objects.bulk_create(lines)
     record(action=AuditAction.BILLING_INVOICE_ISSUED, obj=invoice, actor=actor, order_number=draft.order_number,
            data={"total_gross": str(invoice.total_gross)})
     return invoice
+
+
+def _einvoice_precheck(invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    """An issued invoice can never be changed, so it must be a valid e-invoice before it is
+    issued: its EN 16931 XML (and the XRechnung the buyer asked for) is built and checked from
+    the draft — EInvoiceInvalid names the rule, e.g. the seller's VAT id missing for an export."""
+    snapshot = {**invoice_snapshot_of(invoice, paid=False, lines=lines), "number": "RE-DRAFT"}
+    einvoice_xml(snapshot)
+    syntax = customer_syntax(snapshot)
+    if syntax is not None:
+        einvoice_xml(snapshot, syntax=syntax)
 
 
 @operation

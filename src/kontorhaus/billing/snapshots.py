@@ -1,26 +1,28 @@
 """The plain data a printed invoice or credit note is rendered from (documents app input):
 the Typst print and the EN 16931 XML (documents.einvoice) are both made from it alone."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from kontorhaus.core.money import plain
 
 from .dunning.policy import ON_ACCOUNT_METHODS, invoice_due_date
-from .models import CreditNote, Invoice
+from .models import CreditNote, Invoice, InvoiceLine
 from .selectors import credit_note_get, invoice_get
 from .states import PaymentSource
 
 
-def _invoice_lines(invoice: Invoice) -> list[dict]:
+def _invoice_lines(lines: Iterable[InvoiceLine]) -> list[dict]:
     return [
         {"position": line.position, "sku": line.sku, "name": line.name, "quantity": _qty(line.quantity),
          "unit_price": plain(line.unit_price), "net": str(line.net), "tax_rate": str(line.tax_rate),
          "tax_category": line.tax_category, "tax": str(line.tax), "gross": str(line.gross)}
-        for line in invoice.lines.all()
+        for line in lines
     ]
 
 
-def _qty(value: Decimal) -> str:
+def _qty(value: Decimal | int) -> str:
+    value = Decimal(value)  # an int before the line is stored (the check before issue)
     return str(value.to_integral_value()) if value == value.to_integral_value() else str(value.normalize())
 
 
@@ -52,8 +54,13 @@ def invoice_snapshot(number: str) -> dict:
     invoice = invoice_get(number=number)
     # Only what was known at issue: paid in the shop with the order. Later payments must not
     # change an issued invoice's print (the PDF may be rendered after they arrive).
-    paid = invoice.payments.filter(source=PaymentSource.SHOP).exists()
-    return {"kind": "invoice", **_common(invoice, invoice), "lines": _invoice_lines(invoice),
+    return invoice_snapshot_of(invoice, paid=invoice.payments.filter(source=PaymentSource.SHOP).exists())
+
+
+def invoice_snapshot_of(invoice: Invoice, *, paid: bool, lines: Iterable[InvoiceLine] | None = None) -> dict:
+    """`lines`: those of an invoice not stored yet (the check before issue)."""
+    lines = invoice.lines.all() if lines is None else lines
+    return {"kind": "invoice", **_common(invoice, invoice), "lines": _invoice_lines(lines),
             "paid": paid, "refers_to": None, "notes": list(invoice.notes),
             "due_date": _due_date(invoice)}
 
@@ -62,4 +69,6 @@ def credit_note_snapshot(number: str) -> dict:
     note = credit_note_get(number=number)
     return {"kind": "credit_note", **_common(note, note.invoice), "lines": note.lines, "paid": False,
             "refers_to": note.invoice.number, "refers_to_issue_date": note.invoice.issue_date.isoformat(),
-            "credit_note_kind": note.kind, "notes": [note.reason] if note.reason else []}
+            "credit_note_kind": note.kind,
+            # the invoice's legal notes hold for its correction too (§ 19, § 6a, reverse charge …)
+            "notes": [*note.invoice.notes, *([note.reason] if note.reason else [])]}

@@ -54,7 +54,8 @@ def company_profile_update(*, changes: Mapping[str, Any], actor: Actor) -> Compa
     """Check and store the seller's profile (created on the first save). `changes` holds every
     text field and flag of the form; `logo` only when it changes (b"" removes it)."""
     cleaned = profile_clean(changes)
-    profile = CompanyProfile.objects.select_for_update().order_by("pk").first() or CompanyProfile()
+    # One profile: the first save creates row 1, so two first saves at once meet on its key.
+    profile = CompanyProfile.objects.select_for_update().order_by("pk").first() or CompanyProfile(pk=1)
     if "logo" in cleaned:
         cleaned["logo_sha256"] = hashlib.sha256(cleaned["logo"]).hexdigest() if cleaned["logo"] else ""
     cleaned["register"] = " ".join(p for p in (cleaned["register_court"], cleaned["register_number"]) if p)

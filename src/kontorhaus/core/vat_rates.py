@@ -109,6 +109,7 @@ def vat_rates_import(*, raw: bytes) -> ImportResult:
     with transaction.atomic():
         VatRate.objects.all().delete()
         VatRate.objects.bulk_create(rows)
+        transaction.on_commit(cache_clear)  # the new rates, once they are there for everyone
     _cache.clear()
     return ImportResult(countries=len({r.country for r in rows}), rows=len(rows), skipped=tuple(skipped))
 

@@ -6,13 +6,14 @@ what is sold (goods, or digital products, which are electronically supplied serv
   small business (§ 19 UStG)        E   no VAT, whatever the destination
   domestic (DE)                     S   19 % / 7 %
   EU consumer, OSS on               S   the destination country's rate (rate table)
-  EU consumer, OSS off              S   German rates; digital products still the destination's
+  EU consumer, OSS off              S   German rates (goods and digital products: one threshold)
   EU business with a VAT id, goods  K   0 %, intra-community supply
   EU business, digital products     AE  reverse charge (place of supply: the buyer's country)
   non-EU, goods                     G   0 %, export
   non-EU, only digital products     O   not taxable in Germany
 
-A buyer whose VAT id is German is a domestic buyer wherever the parcel goes. Only `TaxRate`
+A buyer whose VAT id is German is a domestic buyer within the EU; an export is an export
+whoever buys. Only `TaxRate`
 and the case leave this module; the documents print whatever it decides.
 """
 
@@ -138,16 +139,20 @@ def case_for(*, seller: SellerRegime, buyer: Buyer, supply: Supply, goods_in_ord
         if buyer.vat_id or buyer.resides_in == HOME:
             return VatCase.DOMESTIC
         if buyer.resides_in in EU_COUNTRIES:
-            return VatCase.OSS
+            # The EUR 10,000 threshold covers distance sales and electronic services together
+            # (§ 3a Abs. 5 S. 3 UStG): below it, without OSS, they are taxed here as well.
+            return VatCase.OSS if seller.oss_enabled else VatCase.DOMESTIC
         # Outside the EU a digital product is not taxable here. With goods on the same invoice
         # it goes with the export (EN 16931 allows category O only on its own, BR-O-11).
         return VatCase.EXPORT if goods_in_order else VatCase.OUTSIDE_SCOPE
-    if buyer.ship_to == HOME or (buyer.vat_id and not business_abroad):
+    if buyer.ship_to == HOME:
         return VatCase.DOMESTIC
     if buyer.ship_to not in EU_COUNTRIES:
-        return VatCase.EXPORT
+        return VatCase.EXPORT  # tax-free whoever buys (§ 6 Abs. 1 UStG), a German business too
     if business_abroad:
         return VatCase.INTRA_COMMUNITY
+    if buyer.vat_id:  # a German business taking the goods to another member state: no § 6a
+        return VatCase.DOMESTIC
     return VatCase.OSS if seller.oss_enabled else VatCase.DOMESTIC
 
 

@@ -46,8 +46,8 @@ class CompanyProfileForm(forms.Form):
         help_text=gettext_lazy(
             "On: consumers in other EU countries pay their country's VAT, declared through the OSS. "
             "Required once your sales to consumers in other EU countries exceed EUR 10,000 a year "
-            "(this year or last); below that you may opt in. Off: German VAT, except on digital "
-            "products, which always carry the buyer's country's VAT."))
+            "(this year or last) — goods and digital products count together; below that you may opt "
+            "in. Off: German VAT on everything."))
     logo = forms.FileField(
         label=gettext_lazy("Logo"), required=False,
         help_text=gettext_lazy("PNG, JPEG or SVG, at most 512 KB; printed on every document."))

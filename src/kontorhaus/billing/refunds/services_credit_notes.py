@@ -62,14 +62,16 @@ class BucketLeft:
     tax: Decimal
 
 
-def _key(bucket: dict) -> tuple[Decimal, str]:
-    return Decimal(bucket["rate"]), str(bucket.get("category", ""))
+def _key(bucket: dict) -> tuple[Decimal, str, str]:
+    # Buckets of the same rate and category may be two OSS countries (AT 20 %, FR 20 %): each is
+    # credited against its own country. Buckets issued before countries were recorded are DE.
+    return Decimal(bucket["rate"]), str(bucket.get("category", "")), str(bucket.get("country") or "DE")
 
 
 def invoice_uncredited_buckets(*, invoice: Invoice) -> list[BucketLeft]:
     """The invoice's VAT buckets (those with a gross) less what its credit notes credited per
-    rate and category."""
-    credited: dict[tuple[Decimal, str], list[Decimal]] = {}
+    rate, category and country."""
+    credited: dict[tuple[Decimal, str, str], list[Decimal]] = {}
     for breakdown in CreditNote.objects.filter(invoice=invoice).values_list("tax_breakdown", flat=True):
         for bucket in breakdown or []:
             sums = credited.setdefault(_key(bucket), [ZERO, ZERO, ZERO])

@@ -13,7 +13,8 @@ ACTOR = Actor("user", "anna")
 VALID = {
     "name": "Nordlicht Handel GmbH", "street": "Hafenstraße 5", "postal_code": "20457", "city": "Hamburg",
     "country": "de", "vat_id": "DE 136 695 976", "tax_number": "", "email": "info@nordlicht.example",
-    "phone": "", "contact_name": "", "website": "nordlicht.example", "iban": "DE02 1203 0000 0000 2020 51",
+    "phone": "+49 40 123456", "contact_name": "Buchhaltung", "website": "nordlicht.example",
+    "iban": "DE02 1203 0000 0000 2020 51",
     "bic": "byladem1001", "bank_name": "Demo Bank", "register_court": "Amtsgericht Hamburg",
     "register_number": "HRB 12345", "managing_directors": "Erika Mustermann", "accent_colour": "#AA3300",
     "small_business": False, "oss_enabled": True,
@@ -78,8 +79,11 @@ def test_each_rule_names_its_field_and_nothing_is_stored(changes, field):
 
 
 @pytest.mark.django_db
-def test_a_tax_number_alone_is_enough_and_a_foreign_seller_may_have_a_foreign_vat_id():
-    company_profile_update(changes={**VALID, "vat_id": "", "tax_number": "22/123/45678"}, actor=ACTOR)
+def test_a_tax_number_alone_is_enough_for_a_small_business_and_a_foreign_seller_may_have_a_foreign_vat_id():
+    # (a seller who may sell abroad needs the VAT id on those invoices: § 14a UStG)
+    assert "vat_id" in _errors({**VALID, "vat_id": "", "tax_number": "22/123/45678"})
+    company_profile_update(changes={**VALID, "vat_id": "", "tax_number": "22/123/45678", "small_business": True},
+                           actor=ACTOR)
     company_profile_update(changes={**VALID, "country": "AT", "vat_id": "ATU13585627"}, actor=ACTOR)
     assert CompanyProfile.objects.get().vat_id == "ATU13585627"
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .model import NO_RATE, PEPPOL_PROCESS, UNIT_PIECE, EInvoice, Line, Party, VatGroup
+from .model import NO_RATE, PEPPOL_PROCESS, UNIT_PIECE, EInvoice, Line, Party, VatGroup, xml_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -22,7 +22,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attrs or None)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

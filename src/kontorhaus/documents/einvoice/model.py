@@ -6,6 +6,7 @@ price becomes a net price) is made here once.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -55,6 +56,13 @@ TERMS = {
     "en": {"due": "Payable by {date} without deduction.", "now": "Payable immediately without deduction.",
            "paid": "Already paid.", "refund": "The amount will be refunded."},
 }
+# Characters XML 1.0 cannot carry (a vertical tab pasted from a word processor into an article
+# name): dropped from the e-invoice's texts, which are copies for machines; the PDF keeps them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
 
 
 @dataclass(frozen=True)

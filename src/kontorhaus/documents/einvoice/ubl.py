@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .model import NO_RATE, PEPPOL_PROCESS, UNIT_PIECE, EInvoice, Line, Party
+from .model import NO_RATE, PEPPOL_PROCESS, UNIT_PIECE, EInvoice, Line, Party, xml_text
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -21,7 +21,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{_NS[prefix]}}}{name}", attrs or None)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

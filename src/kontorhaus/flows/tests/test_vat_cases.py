@@ -7,6 +7,7 @@ import pytest
 
 from kontorhaus.billing.models import CreditNote
 from kontorhaus.billing.selectors import invoice_for_order
+from kontorhaus.billing.services import credit_note_issue_partial
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.models import CompanyProfile
 from kontorhaus.flows.order_cancel import order_cancel
@@ -65,12 +66,19 @@ def test_austrian_consumer_pays_austrian_rates_under_oss_with_the_same_gross():
     assert invoice.total_gross == D("141.00")  # what the shop charged, to the cent
 
 
-def test_with_oss_off_goods_keep_german_vat_but_an_ebook_pays_the_destination_rate():
+def test_with_oss_off_goods_and_ebooks_keep_german_vat():
+    # below the EUR 10,000 threshold (one threshold for goods and electronic services, § 3a
+    # Abs. 5 S. 3 UStG) a seller without OSS charges German VAT
     CompanyProfile.objects.update_or_create(pk=1, defaults={"oss_enabled": False})
-    order, invoice = _order("FR", lines=(("SHIRT", 1, "119.00"), ("EBOOK", 1, "10.55")))
+    order, invoice = _order("FR", lines=(("SHIRT", 1, "119.00"), ("EBOOK", 1, "10.70")))
     assert [(sku, category, rate) for sku, category, rate, *_ in _lines(invoice)] == [
-        ("SHIRT", "S", D("19.00")), ("EBOOK", "S", D("5.50"))]
+        ("SHIRT", "S", D("19.00")), ("EBOOK", "S", D("7.00"))]
     assert order.vat_case == "domestic"
+
+
+def test_with_oss_on_an_ebook_pays_the_destination_rate():
+    _, invoice = _order("FR", lines=(("EBOOK", 1, "10.55"),))
+    assert _lines(invoice) == [("EBOOK", "S", D("5.50"), D("10.00"), D("0.55"), D("10.55"))]
 
 
 def test_irish_children_book_is_zero_rated():
@@ -98,9 +106,11 @@ def test_an_ebook_for_an_eu_business_is_reverse_charge_beside_goods():
     assert len(invoice.notes) == 2 and "Steuerschuldnerschaft des Leistungsempfängers" in invoice.notes[1]
 
 
-def test_a_german_business_abroad_pays_german_vat():
+def test_a_german_business_in_the_eu_pays_german_vat_but_its_export_is_tax_free():
     order, invoice = _order("AT", vat_id="DE136695976", lines=(("SHIRT", 1, "119.00"),))
     assert order.vat_case == "domestic" and _lines(invoice)[0][1:3] == ("S", D("19.00"))
+    order, invoice = _order("CH", vat_id="DE136695976", lines=(("SHIRT", 1, "119.00"),))
+    assert order.vat_case == "export" and _lines(invoice)[0][1:3] == ("G", D("0.00"))
 
 
 def test_export_outside_the_eu_is_tax_free():
@@ -140,3 +150,18 @@ def test_an_invalid_vat_id_is_refused_and_nothing_stored(vat_id):
         _order("AT", vat_id=vat_id)
     assert error.value.details == {"field": "customer.vat_id"}
     assert invoice_for_order(order_number="AU-2026-000001") is None
+
+
+def test_credit_notes_credit_each_oss_country_of_the_invoice_by_its_share():
+    # given goods to Austria (20 %) and an e-book billed to France (20 %): two buckets of 20 %
+    order, invoice = _order("AT", billing_country="FR", lines=(("SHIRT", 1, "120.00"), ("EBOOK", 1, "60.00")))
+    assert sorted((b["country"], b["gross"]) for b in invoice.tax_breakdown) == [("AT", "120.00"), ("FR", "60.00")]
+    # when 90 is credited and then the rest is cancelled
+    credit_note_issue_partial(invoice=invoice, amount_gross=D("90.00"), reason="Kulanz", actor=TESTER)
+    order_cancel(order=order, actor=TESTER, reason="Storno")
+    # then each country got back exactly what it was invoiced
+    credited: dict = {}
+    for note in CreditNote.objects.filter(invoice=invoice):
+        for bucket in note.tax_breakdown:
+            credited[bucket["country"]] = credited.get(bucket["country"], D(0)) + D(bucket["gross"])
+    assert credited == {"AT": D("120.00"), "FR": D("60.00")}

@@ -27,8 +27,8 @@ def test_edit_the_company_profile_with_a_logo(browser_page, tmp_path):
     logo.write_bytes(png())
 
     # when: the form is filled with an invalid VAT id and a logo
-    for field in ("name", "street", "postal_code", "city", "country", "email", "iban", "register_court",
-                  "register_number", "managing_directors"):
+    for field in ("name", "street", "postal_code", "city", "country", "email", "phone", "contact_name", "iban",
+                  "register_court", "register_number", "managing_directors"):
         page.fill(f"#id_{field}", VALID[field])
     page.fill("#id_vat_id", "DE123456789")
     page.set_input_files("#id_logo", str(logo))

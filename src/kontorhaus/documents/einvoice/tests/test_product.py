@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from lxml import etree
 
-from kontorhaus.core.models import CompanyProfile
 from kontorhaus.documents import registry
 from kontorhaus.documents.einvoice.build import einvoice_xml
 from kontorhaus.documents.einvoice.checks import EInvoiceInvalid, einvoice_check, einvoice_findings
@@ -19,7 +18,6 @@ from kontorhaus.documents.services import document_render
 from kontorhaus.documents.tests.factories import invoice_snapshot
 from kontorhaus.flows.order_cancel import order_cancel
 from kontorhaus.notifications.models import OutgoingEmail
-from kontorhaus.notifications.states import OutgoingEmailStatus
 from kontorhaus.notifications.tasks import email_send_task
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.tests.factories import TESTER
@@ -133,20 +131,8 @@ def test_the_cancellation_of_an_xrechnung_buyers_order_carries_the_credit_note_x
     assert b"CreditNote" in xml and invoice.number.encode() in xml
 
 
-@pytest.mark.django_db
-def test_an_invalid_xrechnung_keeps_the_email_queued(company, order_invoice, settings):
-    # given an XRechnung customer, and a company profile without the phone XRechnung requires
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    CompanyProfile.objects.filter(pk=company.pk).update(phone="")
-    invoice = order_invoice(einvoice_format="xrechnung_cii", buyer_reference=LEITWEG_ID)
-    email = OutgoingEmail.objects.get(order_number=invoice.order_number)
-    # when the worker tries to send it
-    email_send_task.call(str(email.public_id))
-    # then nothing went out and the reason is on the row, for a retry after the profile is fixed
-    email.refresh_from_db()
-    assert mail.outbox == []
-    assert email.status == OutgoingEmailStatus.QUEUED
-    assert "BR-DE-6" in email.last_error
+# An XRechnung that could not be valid (e.g. the seller's phone missing) is refused before the
+# invoice is issued: flows/tests/test_einvoice_precheck.py.
 
 
 @pytest.mark.django_db
