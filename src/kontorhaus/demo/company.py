@@ -17,6 +17,9 @@ DEMO_COMPANY = {
     "iban": iban_de("37040044", "0532013000"),
     "bic": "COBADEFFXXX",
     "bank_name": "Commerzbank (Test-IBAN)",
-    "register": "Amtsgericht Hamburg, HRB 187423",
+    "register": "Amtsgericht Hamburg HRB 187423",
+    "register_court": "Amtsgericht Hamburg",
+    "register_number": "HRB 187423",
+    "contact_name": "Kundenservice",
     "managing_directors": "Friederike Brandt, Hauke Petersen",
 }
