@@ -112,6 +112,8 @@ def _add_invoicing(sub: argparse._SubParsersAction) -> None:
     datev.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
     datev.add_argument("--chart", choices=["skr03", "skr04"], help="chart of accounts (default: settings)")
     datev.add_argument("--out", help="file to write (default: EXTF_Buchungsstapel_<from>_<to>.csv)")
+    quotes = sub.add_parser("quotes", help="quotes: mark those past their validity date expired")
+    quotes.add_argument("quotes_command", choices=["expire"], metavar="expire")
     rates = sub.add_parser("vat-rates", help="the EU VAT rate table (OSS destination rates)")
     rates_sub = rates.add_subparsers(dest="vat_rates_command", metavar="ACTION", required=True)
     rates_import = rates_sub.add_parser("import", help="replace the rate table with a JSON file")
@@ -218,6 +220,11 @@ def _run_export(args: argparse.Namespace) -> int:
     argv += ["--chart", args.chart] if args.chart else []
     argv += ["--out", args.out] if args.out else []
     call_command("kontorhaus_export_datev", *argv)
+    return 0
+
+
+def _run_quotes(args: argparse.Namespace) -> int:
+    call_command("kontorhaus_quotes", args.quotes_command)
     return 0
 
 
@@ -355,6 +362,7 @@ COMMANDS = {
     "refunds": _run_refunds,
     "export": _run_export,
     "vat-rates": _run_vat_rates,
+    "quotes": _run_quotes,
 }
 
 
