@@ -39,6 +39,20 @@ def _countries() -> frozenset[str]:
     return frozenset(code for code in Locale.parse("en").territories if len(code) == 2 and code.isalpha())
 
 
+def _identity_rules(cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    """What every invoice must be able to show about the seller."""
+    if not (errors.get("vat_id") or errors.get("tax_number") or cleaned["vat_id"] or cleaned["tax_number"]):
+        errors["vat_id"] = _("Enter a VAT id or a tax number: every invoice must show one (§ 14 UStG).")
+    elif not (errors.get("vat_id") or cleaned["vat_id"] or cleaned["small_business"]):
+        # Exports, intra-community supplies and OSS sales print the seller's VAT id (§ 14a
+        # UStG, EN 16931 BR-G-02/BR-IC-02); any order may be one of them.
+        errors["vat_id"] = _("Enter the VAT id: invoices abroad must show it (§ 14a UStG). Only a small "
+                             "business (§ 19 UStG) may go without.")
+    for field in ("phone", "contact_name"):  # the seller contact of every XRechnung (BR-DE-2, BR-DE-6)
+        if not (errors.get(field) or cleaned.get(field)):
+            errors[field] = _("Required: XRechnung invoices name a contact with phone and e-mail.")
+
+
 def profile_clean(changes: Mapping[str, Any]) -> dict[str, Any]:
     """The normalised changes; ProfileInvalid listing every bad field otherwise.
 
@@ -53,16 +67,7 @@ def profile_clean(changes: Mapping[str, Any]) -> dict[str, Any]:
                 cleaned[field] = check(cleaned)
             except (InvalidInput, ValidationError) as exc:
                 errors[field] = exc.message if isinstance(exc, InvalidInput) else " ".join(exc.messages)
-    if not (errors.get("vat_id") or errors.get("tax_number") or cleaned["vat_id"] or cleaned["tax_number"]):
-        errors["vat_id"] = _("Enter a VAT id or a tax number: every invoice must show one (§ 14 UStG).")
-    elif not (errors.get("vat_id") or cleaned["vat_id"] or cleaned["small_business"]):
-        # Exports, intra-community supplies and OSS sales print the seller's VAT id (§ 14a
-        # UStG, EN 16931 BR-G-02/BR-IC-02); any order may be one of them.
-        errors["vat_id"] = _("Enter the VAT id: invoices abroad must show it (§ 14a UStG). Only a small "
-                             "business (§ 19 UStG) may go without.")
-    for field in ("phone", "contact_name"):  # the seller contact of every XRechnung (BR-DE-2, BR-DE-6)
-        if not (errors.get(field) or cleaned.get(field)):
-            errors[field] = _("Required: XRechnung invoices name a contact with phone and e-mail.")
+    _identity_rules(cleaned, errors)
     if "logo" in changes:
         logo = bytes(changes["logo"] or b"")
         try:
