@@ -155,3 +155,17 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(var):
     assert status == 200
     assert server.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_warehouse_commands_pass_their_arguments_through(var):
+    # when a warehouse and a bin are made, listed, and a command's help is asked for
+    created = _run(var, "warehouse", "create", "HH", "Hamburg")
+    binned = _run(var, "warehouse", "bin-create", "HH", "A-01-1", "--walk-order", "5")
+    listed = _run(var, "warehouse", "bins", "HH")
+    helped = _run(var, "stock", "--help")
+    nothing = _run(var, "pick-run", "create", "--batch", "5")
+    # then each went to its management command, errors included
+    assert (created.returncode, binned.returncode, listed.returncode) == (0, 0, 0), binned.stderr
+    assert "A-01-1" in listed.stdout
+    assert helped.returncode == 0 and "export-csv" in helped.stdout
+    assert nothing.returncode != 0 and "no released order" in nothing.stderr

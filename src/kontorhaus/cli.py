@@ -20,7 +20,7 @@ from types import FrameType
 import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -101,7 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dunning(sub)
     _add_refunds(sub)
     _add_invoicing(sub)
+    _add_warehouse(sub)
     return parser
+
+
+# Warehouse commands take their arguments as their management commands define them (their
+# --help is that command's): `kontorhaus stock count --warehouse MAIN --file counts.csv`.
+PASS_THROUGH = {
+    "stock": ("kontorhaus_stock", "stock: export-csv, count, low, ledger (see `kontorhaus stock --help`)"),
+    "warehouse": ("kontorhaus_warehouse", "warehouses and bins: list, create, bins, bin-create"),
+    "reorder": ("kontorhaus_reorder", "the reorder proposals per supplier; --create makes draft purchase orders"),
+    "receive": ("kontorhaus_receive", "goods receipt: PO_NUMBER SKU=QTY[@BIN] ... [--receipt-id ID]"),
+    "pick-run": ("kontorhaus_pick_run", "create a pick run from released orders"),
+}
+
+
+def _add_warehouse(sub: argparse._SubParsersAction) -> None:
+    for name, (_, text) in PASS_THROUGH.items():
+        command = sub.add_parser(name, help=text, add_help=False)
+        command.add_argument("arguments", nargs=argparse.REMAINDER)
 
 
 def _add_invoicing(sub: argparse._SubParsersAction) -> None:
@@ -220,6 +238,15 @@ def _run_export(args: argparse.Namespace) -> int:
     argv += ["--chart", args.chart] if args.chart else []
     argv += ["--out", args.out] if args.out else []
     call_command("kontorhaus_export_datev", *argv)
+    return 0
+
+
+def _run_pass_through(args: argparse.Namespace) -> int:
+    name = PASS_THROUGH[args.command][0]
+    if {"-h", "--help"} & set(args.arguments):
+        ManagementUtility(["kontorhaus", name]).fetch_command(name).print_help(f"kontorhaus {args.command}", "")
+        return 0
+    call_command(name, *args.arguments)
     return 0
 
 
@@ -363,6 +390,7 @@ COMMANDS = {
     "export": _run_export,
     "vat-rates": _run_vat_rates,
     "quotes": _run_quotes,
+    **dict.fromkeys(PASS_THROUGH, _run_pass_through),
 }
 
 
@@ -373,7 +401,12 @@ def _setup_django() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASS_THROUGH:
+        # argparse would keep a leading option (`stock --help`) for itself: hand over as is.
+        args = argparse.Namespace(command=argv[0], arguments=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         _setup_django()
         return COMMANDS[args.command](args)

@@ -27,7 +27,7 @@ def intake_from_schema(body: OrderIn) -> OrderIntake:
         payment_method=body.payment.method, paid=body.payment.paid,
         shipping_method=shipping.method if shipping else "",
         shipping_price=Decimal(shipping.price) if shipping else Decimal("0.00"),
-        require_stock=body.require_stock,
+        require_stock=body.require_stock, partial_delivery=body.partial_delivery,
     )
 
 
@@ -56,6 +56,7 @@ def order_out(order: SalesOrder, *, new_invoice: Invoice | None = None) -> dict:
         "number": order.number, "channel": order.channel, "external_id": order.external_id,
         "status": order.status, "payment_status": order.payment_state, "balance_due": order.balance_due,
         "fulfillment_status": order.fulfillment_state, "readiness": order.readiness,
+        "partial_delivery": order.partial_delivery, "vat_case": order.vat_case,
         "released_at": order.released_at, "placed_at": order.placed_at, "currency": order.currency,
         "prices_include_vat": order.prices_include_vat, "payment_method": order.payment_method,
         "customer": {"number": order.customer.number, "email": order.customer_email, "name": order.customer_name,

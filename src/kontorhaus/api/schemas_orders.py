@@ -120,6 +120,8 @@ class OrderIn(Schema):
     shipping: ShippingIn | None = None
     payment: PaymentIn
     require_stock: StrictBool = False
+    # Ship what is in stock now and the rest later, or wait for everything ("" = the shop's default).
+    partial_delivery: Literal["", "ship_available", "wait"] = ""
 
 
 class OrderLineOut(Schema):
@@ -160,6 +162,8 @@ class OrderOut(Schema):
     balance_due: Decimal  # still to pay (> 0); < 0: the customer's credit, to be refunded
     fulfillment_status: str
     readiness: str
+    partial_delivery: str
+    vat_case: str
     released_at: dt.datetime | None
     placed_at: dt.datetime
     currency: str

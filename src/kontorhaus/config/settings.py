@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kontorhaus.sales",
     "kontorhaus.billing",
     "kontorhaus.fulfillment",
+    "kontorhaus.purchasing",
     "kontorhaus.notifications",
     "kontorhaus.documents",
     "kontorhaus.integrations",
@@ -196,6 +197,8 @@ KONTORHAUS = {
     "OUTBOX_JOURNAL": os.environ.get("KONTORHAUS_OUTBOX_JOURNAL", str(VAR_DIR / "outbox-sent.journal")),
     "DOCUMENT_TEMPLATE_DIR": os.environ.get("KONTORHAUS_TEMPLATE_DIR", ""),
     "DEFAULT_WAREHOUSE": "MAIN",
+    # Orders partly in stock: "wait" for everything, or "ship_available" now and the rest later (per order).
+    "PARTIAL_DELIVERY_DEFAULT": os.environ.get("KONTORHAUS_PARTIAL_DELIVERY", "wait"),
     # Payment methods whose physical goods may leave the warehouse before the money is in.
     "SHIP_BEFORE_PAYMENT": {"prepayment": False, "invoice": True, "paypal": False, "card": False, "cod": True},
     "BANK_MATCH_THRESHOLD": os.environ.get("KONTORHAUS_BANK_MATCH_THRESHOLD", "0.8"),  # confidence to book

@@ -7,6 +7,9 @@ class NumberKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", "Credit note"
     QUOTE = "quote", "Quote"
     DUNNING = "dunning", "Dunning notice"
+    PURCHASE_ORDER = "purchase_order", "Purchase order"
+    PICK_RUN = "pick_run", "Pick run"
+    SHIPMENT = "shipment", "Shipment (delivery note)"
 
 
 class NumberSequence(models.Model):

@@ -32,6 +32,9 @@ PREFIXES = {
     NumberKind.CREDIT_NOTE: "GS",
     NumberKind.QUOTE: "AN",
     NumberKind.DUNNING: "MA",
+    NumberKind.PURCHASE_ORDER: "BE",  # Bestellung
+    NumberKind.PICK_RUN: "KO",  # Kommissionierung
+    NumberKind.SHIPMENT: "LS",  # Lieferschein
 }
 DEFAULT_PATTERN = "{prefix}-{year}-{number}"
 PADDING = 6

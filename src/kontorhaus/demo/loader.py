@@ -38,6 +38,7 @@ from kontorhaus.sales.selectors import OrderFilter, order_list
 from .catalog import DemoArticle, demo_articles, gtin_for
 from .orders import HISTORY_DAYS, Shop, order_plans, order_plans_replay
 from .people import DemoCustomer, demo_abroad, demo_customer, demo_public_sector
+from .warehouse import demo_bins, demo_stock_policy
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"  # noqa: S105 -- the documented demo login
@@ -113,6 +114,7 @@ def _catalog(options: DemoOptions) -> list[Article]:
     wanted = demo_articles()
     existing = articles_by_sku(skus=[a.sku for a in wanted])
     total_popularity = sum(a.popularity for a in wanted)
+    bins = demo_bins(actor=CATALOG)
     articles = []
     for index, demo in enumerate(wanted, start=1):
         article = existing.get(demo.sku)
@@ -122,8 +124,12 @@ def _catalog(options: DemoOptions) -> list[Article]:
                                gtin=gtin_for(demo, index), weight_grams=demo.weight_grams)
             article = article_create(sku=demo.sku, data=data, actor=CATALOG)
             quantity = _stock(demo, orders=options.orders, total_popularity=total_popularity)
-            if article.is_stocked and quantity:
-                stock_adjust(article=article, delta=quantity, reason="receipt", note="Anfangsbestand", actor=CATALOG)
+            if article.is_stocked:
+                location = bins[index % len(bins)]
+                demo_stock_policy(article=article, location=location, opening_stock=quantity, actor=CATALOG)
+                if quantity:
+                    stock_adjust(article=article, delta=quantity, reason="receipt", note="Anfangsbestand",
+                                 actor=CATALOG, location=location)
         articles.append(article)
     return articles
 

@@ -17,6 +17,8 @@ from django.conf import settings
 from .branding import Branding, typst_inputs
 from .presentation import print_data
 from .presentation_dunning import dunning_letter_print_data
+from .presentation_picking import delivery_note_print_data, pick_list_print_data
+from .presentation_purchasing import purchase_order_print_data
 from .presentation_quote import quote_print_data
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "typst"
@@ -25,7 +27,9 @@ PDF_STANDARD = "a-3b"
 _local = threading.local()
 
 # Kinds whose print data is not the invoice-like default.
-PRESENTERS = {"dunning_letter": dunning_letter_print_data, "quote": quote_print_data}
+PRESENTERS = {"dunning_letter": dunning_letter_print_data, "quote": quote_print_data,
+              "purchase_order": purchase_order_print_data,
+              "pick_list": pick_list_print_data, "delivery_note": delivery_note_print_data}
 
 
 def template_path(kind: str) -> Path:

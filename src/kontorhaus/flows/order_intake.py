@@ -55,6 +55,7 @@ class OrderIntake:
     shipping_price: Decimal = Decimal("0.00")
     require_stock: bool = False
     language: str = "de"
+    partial_delivery: str = ""  # "ship_available" or "wait"; "" = the shop's default
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def _intake(*, intake: OrderIntake, actor: Actor, idempotency: IdempotencyKey | 
             lines=tuple(PlacedLine(articles[line.sku], line.quantity, line.unit_price) for line in intake.lines),
             payment_method=intake.payment_method, shipping_method=intake.shipping_method,
             shipping_price=intake.shipping_price, prepaid=intake.paid, require_stock=intake.require_stock,
+            partial_delivery=intake.partial_delivery,
             language=intake.language,
         ),
         actor=actor,

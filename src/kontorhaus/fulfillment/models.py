@@ -116,3 +116,7 @@ class DownloadLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant} at {self.at:%Y-%m-%d %H:%M}"
+
+
+from .models_picking import *  # noqa: E402, F403 -- pick runs, in their own module
+from .models_shipping import *  # noqa: E402, F403 -- shipments and parcels

@@ -59,3 +59,6 @@ class InboundDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.transmission_id}"
+
+
+from .models_webhooks import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401 -- models in their own module

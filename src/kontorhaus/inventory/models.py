@@ -140,3 +140,32 @@ class StockReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.article_id} for {self.order_number}/{self.line_position}"
+
+
+class AvailabilityStatus(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    LOW = "low", "Low (at or below the reorder point)"
+    SOLD_OUT = "sold_out", "Sold out"
+
+
+class ArticleAvailability(models.Model):
+    """The availability status last announced for an article (sellable warehouses together):
+    a stock change announces a new status only when it crosses a threshold, so each crossing is
+    told exactly once. The row is also what concurrent stock changes of one article queue on
+    while they decide that (services_availability)."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE,
+                                   related_name="availability_state")
+    status = models.CharField(max_length=16, choices=AvailabilityStatus.choices, default=AvailabilityStatus.AVAILABLE)
+    available = models.IntegerField(default=0)  # when the status last changed
+    changed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=AvailabilityStatus.values),
+                                   name="article_availability_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status"], name="article_avail_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.status}"

@@ -5,7 +5,7 @@ from django.db.models import F, Q, Sum
 
 from kontorhaus.catalog.models import Article
 
-from .models import LocationKind, StockLevel, StockMove, StockReservation
+from .models import LocationKind, StockLevel, StockMove, StockPolicy, StockReservation
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,17 @@ def stock_reservation_list(*, order_number: str) -> list[StockReservation]:
     return list(StockReservation.objects.filter(order_number=order_number).select_related("article"))
 
 
+def reserved_order_numbers_in(*, places: Iterable[tuple[int, int]]) -> list[str]:
+    """Numbers of the orders with units reserved in these (article id, bin id) places, sorted."""
+    places = set(places)
+    if not places:
+        return []
+    rows = (StockReservation.objects
+            .filter(article_id__in={a for a, _ in places}, location_id__in={b for _, b in places})
+            .values_list("order_number", "article_id", "location_id").distinct())
+    return sorted({number for number, article_id, location_id in rows if (article_id, location_id) in places})
+
+
 def stock_move_list(*, article: Article) -> list[StockMove]:
     return list(StockMove.objects.filter(article=article).select_related("from_location", "to_location"))
 
@@ -62,3 +73,44 @@ def stock_reconcile() -> list[dict]:
 
 def stock_low_list() -> list[StockLevel]:
     return list(StockLevel.objects.filter(Q(on_hand__lte=F("reserved"))).select_related("article"))
+
+
+@dataclass(frozen=True)
+class ReorderCandidate:
+    """An article whose sellable availability is at or below its reorder point. Reorder point
+    and target level are the sums over the sellable warehouses' stock policies (as for the
+    shop's availability, services_availability); `shortfall` is what brings availability back
+    to the target level (0 when no target level is set). Open purchase orders are not counted
+    here: purchasing subtracts what is already on order."""
+
+    article: Article
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_point: int
+    target_level: int | None
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.target_level - self.available, 0) if self.target_level is not None else 0
+
+
+def articles_at_reorder_point(*, warehouse_code: str = "") -> list[ReorderCandidate]:
+    """Articles to reorder, by SKU: available (sellable warehouses, on hand minus reserved) <=
+    reorder point. Only articles with a reorder point in a sellable warehouse take part. Two
+    queries. With `warehouse_code`, only articles with a policy in that warehouse."""
+    policies = StockPolicy.objects.filter(warehouse__sellable=True, reorder_point__isnull=False,
+                                          article__active=True)
+    if warehouse_code:
+        policies = policies.filter(article__stock_policies__warehouse__code=warehouse_code)
+    sums = {row["article_id"]: row for row in policies.values("article_id").annotate(
+        reorder_point=Sum("reorder_point"), target_level=Sum("target_level"))}
+    articles = list(Article.objects.filter(pk__in=sums).order_by("sku"))
+    stock = stock_availability(articles=articles)
+    candidates = []
+    for article in articles:
+        level, policy = stock[article.pk], sums[article.pk]
+        if level.available <= policy["reorder_point"]:
+            candidates.append(ReorderCandidate(article, level.on_hand, level.reserved, level.available,
+                                               policy["reorder_point"], policy["target_level"]))
+    return candidates

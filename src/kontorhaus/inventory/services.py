@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from kontorhaus.catalog.models import Article
@@ -20,8 +20,11 @@ from .models import (
     StockReservation,
     Warehouse,
 )
+from .services_availability import availability_check
 
-SELLABLE_KINDS = (LocationKind.STOCK, LocationKind.PACKING)
+# Stock is promised from bins only. The packing area holds units already picked for an order
+# (reserved there); a cancelled order's picked units go back to a bin (stock_release).
+SELLABLE_KINDS = (LocationKind.STOCK,)
 PACKING_WALK_ORDER = 10_000_001  # after every bin
 ADJUST_REASONS = frozenset({StockMoveReason.ADJUSTMENT, StockMoveReason.COUNT, StockMoveReason.RECEIPT,
                             StockMoveReason.WRITE_OFF})
@@ -62,9 +65,8 @@ def stock_location_default() -> Location:
 
 def _reservable_levels(article: Article) -> list[StockLevel]:
     """The article's bins with free stock in sellable warehouses, locked, in the order stock is
-    promised from them: warehouse by warehouse in walking order, the packing area last (units a
-    cancelled order left there; reserved there, they count as picked). The same order for every
-    transaction, so two never wait on each other crosswise."""
+    promised from them: warehouse by warehouse in walking order (the same order for every
+    transaction, so two never wait on each other crosswise)."""
     return list(
         StockLevel.objects.select_for_update(of=("self",))
         .filter(article=article, location__kind__in=SELLABLE_KINDS, location__warehouse__sellable=True,
@@ -74,8 +76,35 @@ def _reservable_levels(article: Article) -> list[StockLevel]:
     )
 
 
+# The common case in one statement: the first bin (in the order of _reservable_levels) that has
+# the whole quantity free takes it; the UPDATE checks again under the row lock, so a concurrent
+# order that took the units first makes it match nothing, and the bin-by-bin path runs.
+_RESERVE_ONE_BIN = (
+    f"UPDATE {StockLevel._meta.db_table} SET reserved = reserved + %s "  # noqa: S608 - our table names
+    f"WHERE on_hand - reserved >= %s AND id = ("
+    f"SELECT sl.id FROM {StockLevel._meta.db_table} sl "
+    f"JOIN {Location._meta.db_table} l ON l.id = sl.location_id "
+    f"JOIN {Warehouse._meta.db_table} w ON w.id = l.warehouse_id "
+    f"WHERE sl.article_id = %s AND l.kind = %s AND w.sellable AND sl.on_hand - sl.reserved >= %s "
+    f"ORDER BY l.warehouse_id, l.walk_order, l.id LIMIT 1) RETURNING location_id"
+)
+
+
+def _reserve_in_one_bin(request: ReservationRequest) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_RESERVE_ONE_BIN, [request.quantity, request.quantity, request.article.pk,
+                                          LocationKind.STOCK, request.quantity])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _reserve(request: ReservationRequest, order_number: str) -> list[StockReservation]:
-    """As much of the request as the bins have, bin by bin; each a guarded UPDATE."""
+    """As much of the request as the bins have: all from one bin in one statement when one has
+    it, else bin by bin, each a guarded UPDATE."""
+    location_id = _reserve_in_one_bin(request)
+    if location_id is not None:
+        return [StockReservation(article=request.article, location_id=location_id, order_number=order_number,
+                                 line_position=request.line_position, quantity=request.quantity)]
     wanted, reservations = request.quantity, []
     for level in _reservable_levels(request.article):
         take = min(level.available, wanted)
@@ -127,25 +156,52 @@ def stock_reserve(
         entries.append(event(action=AuditAction.INVENTORY_STOCK_BACKORDERED, actor=actor,
                              order_number=order_number, data={"lines": missing}))
     record_many(entries)
+    availability_check(articles=[r.article for r in reservations], actor=actor)
     return [results[r.line_position] for r in requests]
 
 
 @operation
 def stock_release(*, order_number: str, actor: Actor) -> int:
-    """Give back everything reserved for an order (cancellation). Returns units released."""
+    """Give back everything reserved for an order (cancellation). Units already picked go from
+    the packing area back to the article's bin (a put-away move), where they can be promised
+    and picked again. Returns units released."""
     reservations = list(
-        StockReservation.objects.select_for_update().filter(order_number=order_number).order_by("article_id", "pk")
+        StockReservation.objects.select_for_update(of=("self",)).filter(order_number=order_number)
+        .select_related("article", "location").order_by("article_id", "pk")
     )
     for reservation in reservations:
         StockLevel.objects.filter(article_id=reservation.article_id, location_id=reservation.location_id).update(
             reserved=F("reserved") - reservation.quantity
         )
+        if reservation.location.kind == LocationKind.PACKING:
+            _put_away(reservation, actor)
     StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).delete()
     released = sum(r.quantity for r in reservations)
     if released:
         record(action=AuditAction.INVENTORY_RESERVATION_RELEASED, actor=actor,
                order_number=order_number, data={"units": released})
+    availability_check(articles=[r.article for r in reservations], actor=actor)
     return released
+
+
+def bin_lock_active(location: Location) -> None:
+    """Stock goes only into a bin somebody walks to; the row lock keeps a deactivation out
+    until the stock is in (bins are deactivated empty)."""
+    if not Location.objects.select_for_update().filter(pk=location.pk, active=True).exists():
+        raise InvalidInput(f"bin {location} is not in use any more", details={"field": "location"})
+
+
+def _put_away(reservation: StockReservation, actor: Actor) -> None:
+    packing, article = reservation.location, reservation.article
+    target = stock_bin_for(article, packing.warehouse)
+    if not target.active:
+        target = warehouse_main_location(packing.warehouse)
+    StockLevel.objects.filter(article=article, location=packing).update(on_hand=F("on_hand") - reservation.quantity)
+    level, _ = StockLevel.objects.get_or_create(article=article, location=target)
+    StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + reservation.quantity)
+    StockMove.objects.create(article=article, from_location=packing, to_location=target,
+                             quantity=reservation.quantity, reason=StockMoveReason.TRANSFER,
+                             reference=reservation.order_number, note="put away: order cancelled", actor=str(actor))
 
 
 def stock_bin_for(article: Article, warehouse: Warehouse | None = None) -> Location:
@@ -178,6 +234,8 @@ def stock_adjust(*, article: Article, delta: int, reason: str, note: str, actor:
     stock = location if location is not None else stock_bin_for(article)
     if stock.kind != LocationKind.STOCK:
         raise InvalidInput(f"{stock} is not a bin", details={"field": "location"})
+    if delta > 0:
+        bin_lock_active(stock)
     virtual = _location("SUPPLIER", LocationKind.SUPPLIER) if reason == StockMoveReason.RECEIPT else _location(
         "LOSS", LocationKind.LOSS
     )
@@ -201,4 +259,5 @@ def stock_adjust(*, article: Article, delta: int, reason: str, note: str, actor:
     )
     record(action=AuditAction.INVENTORY_STOCK_ADJUSTED, obj=article, actor=actor,
            data={"delta": delta, "reason": reason, "note": note[:200], "location": stock.code})
+    availability_check(articles=[article], actor=actor)
     return move

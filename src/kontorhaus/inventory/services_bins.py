@@ -24,7 +24,8 @@ from .models import (
     StockReservation,
     Warehouse,
 )
-from .services import PACKING_WALK_ORDER, _location
+from .services import PACKING_WALK_ORDER, _location, bin_lock_active
+from .services_availability import availability_check
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -91,6 +92,7 @@ def stock_policy_set(*, article: Article, warehouse: Warehouse, default_bin: Loc
     record(action=AuditAction.INVENTORY_STOCK_POLICY_SET, obj=article, actor=actor,
            data={"warehouse": warehouse.code, "default_bin": default_bin.code if default_bin else None,
                  "reorder_point": reorder_point, "target_level": target_level})
+    availability_check(articles=[article], actor=actor)  # a new reorder point may make it low (or not)
     return policy
 
 
@@ -117,14 +119,17 @@ def stock_transfer(*, article: Article, source: Location, target: Location, quan
         raise InvalidInput("quantity must be positive", details={"field": "quantity"})
     if source.pk == target.pk or source.kind != LocationKind.STOCK or target.kind != LocationKind.STOCK:
         raise InvalidInput("stock moves from one bin to another", details={"field": "target"})
+    bin_lock_active(target)
     if not _take({"article": article, "location": source}, quantity, reserved=False):
         raise InsufficientStock(f"{source} has fewer than {quantity} free units of {article.sku}",
-                                details={"sku": article.sku, "location": source.code})
+                                details={"field": "quantity", "sku": article.sku, "location": source.code})
     _put(article, target, quantity, reserved=False)
     move = StockMove.objects.create(article=article, from_location=source, to_location=target, quantity=quantity,
                                     reason=StockMoveReason.TRANSFER, actor=str(actor))
     record(action=AuditAction.INVENTORY_STOCK_TRANSFERRED, obj=article, actor=actor,
            data={"from": source.code, "to": target.code, "quantity": quantity})
+    if source.warehouse_id != target.warehouse_id:  # maybe into or out of a sellable warehouse
+        availability_check(articles=[article], actor=actor)
     return move
 
 
@@ -136,14 +141,17 @@ class Picked:
 
 
 @operation
-def stock_pick(*, order_number: str, article: Article, quantity: int, actor: Actor) -> list[Picked]:
-    """Take reserved units of an order from their bins to the warehouse's packing area, in
-    walking order; the reservation moves along. Returns what came from where (may be less
-    than asked when less is reserved in bins)."""
+def stock_pick(*, order_number: str, article: Article, quantity: int, actor: Actor,
+               location: Location | None = None) -> list[Picked]:
+    """Take reserved units of an order from their bins to the warehouse's packing area — from
+    `location` when the picker says where they came from, else in walking order; the
+    reservation moves along. Returns what came from where (may be less than asked when less is
+    reserved there)."""
     if quantity <= 0:
         raise InvalidInput("quantity must be positive", details={"field": "quantity"})
+    where = {"location": location} if location is not None else {}
     rows = list(StockReservation.objects.select_for_update(of=("self",))
-                .filter(order_number=order_number, article=article, location__kind=LocationKind.STOCK)
+                .filter(order_number=order_number, article=article, location__kind=LocationKind.STOCK, **where)
                 .select_related("location").order_by("location__walk_order", "location_id", "pk"))
     picked, wanted = [], quantity
     for row in rows:

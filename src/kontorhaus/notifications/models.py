@@ -12,6 +12,7 @@ class EmailTemplate(models.TextChoices):
     PREPAYMENT_REMINDER = "prepayment_reminder", "Prepayment reminder"
     DIGITAL_DELIVERY = "digital_delivery", "Digital delivery"
     QUOTE = "quote", "Quote"
+    PURCHASE_ORDER = "purchase_order", "Purchase order"
 
 
 class OutgoingEmail(models.Model):

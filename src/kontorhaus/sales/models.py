@@ -4,7 +4,7 @@ from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
 from kontorhaus.customers.models import Customer
 
-from .states import FulfillmentState, PaymentMethod, PaymentState, Readiness, SalesOrderStatus
+from .states import FulfillmentState, PartialDelivery, PaymentMethod, PaymentState, Readiness, SalesOrderStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -41,6 +41,10 @@ class SalesOrder(models.Model):
     billing_address = models.JSONField()
     shipping_address = models.JSONField()
     shipping_method = models.CharField(max_length=32, blank=True, default="")
+    # What the warehouse does when only part is in stock: ship what is there now and the rest
+    # later ("ship_available"), or wait for everything ("wait"). Copied from the shop's default
+    # (KONTORHAUS["PARTIAL_DELIVERY_DEFAULT"]) when the order is placed.
+    partial_delivery = models.CharField(max_length=16, choices=PartialDelivery.choices, default=PartialDelivery.WAIT)
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     tax_strategy = models.CharField(max_length=16)
     vat_case = models.CharField(max_length=24, default="domestic")
@@ -93,12 +97,26 @@ class SalesOrderLine(models.Model):
     backordered_quantity = models.PositiveIntegerField(default=0)
     # Digital and service lines: how many units the customer has received (download link, key).
     delivered_quantity = models.PositiveIntegerField(default=0)
+    # Physical lines, kept by the warehouse flows through sales.services_fulfillment; the
+    # fulfillment state is derived from them. Units go bins -> pick list (picking) -> packing
+    # area (picked) -> a packed shipment (packed; its stock has left, so the reservation is used
+    # up and reserved_quantity drops) -> handed to the carrier (shipped).
+    # Invariant of an open order: quantity = packed + reserved + backordered.
+    picking_quantity = models.PositiveIntegerField(default=0)  # on an open pick list, not picked yet
+    picked_quantity = models.PositiveIntegerField(default=0)
+    packed_quantity = models.PositiveIntegerField(default=0)
+    shipped_quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["order", "position"], name="uniq_order_line_position"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(shipped_quantity__lte=models.F("packed_quantity"),
+                                   packed_quantity__lte=models.F("picked_quantity"),
+                                   picked_quantity__lte=models.F("quantity")),
+                name="order_line_fulfillment_counters_ordered"),
         ]
 
     def __str__(self) -> str:

@@ -43,36 +43,56 @@ def derive_payment_state(*, owed: Decimal, paid: Decimal, refunded: Decimal, tot
     return PaymentState.PARTIALLY_REFUNDED if refunded > 0 else PaymentState.PAID
 
 
-def derive_fulfillment_state(
+def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     *, shipped_by_line: Iterable[tuple[int, int]], released: bool = False,
-    delivered_by_line: Iterable[tuple[int, int]] = (),
+    delivered_by_line: Iterable[tuple[int, int]] = (), packed_by_line: Iterable[tuple[int, int]] = (),
+    picking: bool = False,
 ) -> FulfillmentState:
-    """(ordered, shipped) per physical line, whether the order was released to the warehouse,
-    and (ordered, delivered) per digital or service line. Pick, pack and delivery records join
-    this function with the warehouse and shipping issues.
+    """(ordered, shipped) per physical line — shipped meaning handed to the carrier —, whether
+    the order was released to the warehouse, (ordered, delivered) per digital or service line,
+    (ordered, packed) per physical line and whether units of it are on an open pick list or
+    picked and not packed yet (`picking`). The first matching row wins:
 
-    The physical part governs a mixed order; an order of digital and service lines only is
-    delivered when each of them is."""
+    | physical lines                          | state             |
+    |-----------------------------------------|-------------------|
+    | none; digital/service all delivered     | delivered         |
+    | every unit shipped                      | shipped           |
+    | some units shipped                      | partially_shipped |
+    | some units packed, not handed over yet  | packed            |
+    | units on a pick list or picked          | picking           |
+    | released to the warehouse               | released          |
+    | otherwise                               | unfulfilled       |
+
+    The physical part governs a mixed order. Delivered and returned come with the shipping
+    and returns issues."""
     lines = list(shipped_by_line)
     delivered = list(delivered_by_line)
     if not lines and delivered and all(d >= o for o, d in delivered):
         return FulfillmentState.DELIVERED
-    shipped = sum(s for _, s in lines)
-    if not lines or shipped == 0:
+    if not lines:
         return FulfillmentState.RELEASED if released else FulfillmentState.UNFULFILLED
-    if all(s >= o for o, s in lines):
+    shipped = sum(s for _, s in lines)
+    if shipped and all(s >= o for o, s in lines):
         return FulfillmentState.SHIPPED
-    return FulfillmentState.PARTIALLY_SHIPPED
+    if shipped:
+        return FulfillmentState.PARTIALLY_SHIPPED
+    if any(packed for _, packed in packed_by_line):
+        return FulfillmentState.PACKED
+    if picking:
+        return FulfillmentState.PICKING
+    return FulfillmentState.RELEASED if released else FulfillmentState.UNFULFILLED
 
 
 def derive_readiness(  # noqa: PLR0913 - keyword-only facts of one order
     *, status: str, balance_due: Decimal, ship_before_payment: bool, reserved_by_line: Iterable[tuple[int, int]],
-    shipping_address: dict, within_credit_limit: bool = True,
+    shipping_address: dict, within_credit_limit: bool = True, ship_available: bool = False,
 ) -> Readiness:
-    """May the warehouse ship now? (ordered, reserved) per physical line. The first missing
-    condition is the reason shown: the address, then the money (the order is settled when
-    nothing is due, `balance_due <= 0`; or, for purchase on account, the customer's credit
-    limit), then the stock."""
+    """May the warehouse ship now? (still to ship, reserved) per physical line — still to ship
+    is what was ordered less what is packed already, so a shipped part no longer waits for
+    stock. The first missing condition is the reason shown: the address, then the money (the
+    order is settled when nothing is due, `balance_due <= 0`; or, for purchase on account, the
+    customer's credit limit), then the stock: every unit still to ship reserved, or with
+    `ship_available` (partial delivery) at least one."""
     lines = list(reserved_by_line)
     if status == SalesOrderStatus.CANCELLED:
         return Readiness.CANCELLED
@@ -85,6 +105,10 @@ def derive_readiness(  # noqa: PLR0913 - keyword-only facts of one order
             return Readiness.AWAITING_PAYMENT
         if not within_credit_limit:
             return Readiness.CREDIT_LIMIT_EXCEEDED
+    if all(ordered == 0 for ordered, _ in lines):
+        return Readiness.READY  # everything is packed: nothing waits
+    if ship_available and any(reserved > 0 for ordered, reserved in lines if ordered > 0):
+        return Readiness.READY
     if any(reserved < ordered for ordered, reserved in lines):
         return Readiness.AWAITING_STOCK
     return Readiness.READY

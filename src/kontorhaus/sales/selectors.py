@@ -1,11 +1,14 @@
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
+from kontorhaus.catalog.models import ArticleKind
 from kontorhaus.core.exceptions import NotFound
 
 from .models import IntakeRequest, SalesOrder, SalesOrderLine
@@ -33,6 +36,22 @@ def order_get(*, number: str) -> SalesOrder:
 def order_lock(*, order: SalesOrder) -> SalesOrder:
     """The order's current row, locked until the caller's transaction ends."""
     return SalesOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def orders_lock(*, numbers: Iterable[str]) -> dict[str, SalesOrder]:
+    """The orders' current rows, locked until the caller's transaction ends, in primary-key
+    order (every flow that locks several orders takes them in this order: no deadlock).
+    Unknown numbers are left out."""
+    wanted, pks = sorted(set(numbers)), []
+    for start in range(0, len(wanted), 2000):
+        pks += SalesOrder.objects.filter(number__in=wanted[start:start + 2000]).values_list("pk", flat=True)
+    pks.sort()
+    locked: dict[str, SalesOrder] = {}
+    for start in range(0, len(pks), 2000):
+        for order in (SalesOrder.objects.select_for_update(of=("self",)).filter(pk__in=pks[start:start + 2000])
+                      .select_related("customer").order_by("pk")):
+            locked[order.number] = order
+    return locked
 
 
 ORDER_NUMBER = re.compile(r"AU-\d{4}-\d{6,}")
@@ -115,3 +134,46 @@ def backordered_line_list(*, article_id: int) -> list[SalesOrderLine]:
                                       order__status=SalesOrderStatus.OPEN)
         .select_related("order").order_by("order__placed_at", "order_id", "position")
     )
+
+
+@dataclass(frozen=True)
+class PickableFilter:
+    """Which released orders a pick run takes (see flows.pick_run)."""
+
+    order_number: str = ""
+    carrier: str = ""  # the order's shipping_method
+    single_line: bool = False  # orders of one physical line only
+    limit: int | None = None
+
+
+def order_pickable_list(*, filters: PickableFilter, with_stock_in: QuerySet, not_in: QuerySet,
+                        lock: bool = False) -> list[SalesOrder]:
+    """Open, released, ready orders — oldest first — whose number is in `with_stock_in` (the
+    orders with reserved units still in bins) and not in `not_in` (orders on an open pick
+    list). With `lock` the rows are locked for the caller's transaction; on PostgreSQL rows
+    another pick run is taking are skipped, so two runs created at once take different orders."""
+    orders = SalesOrder.objects.filter(status=SalesOrderStatus.OPEN, readiness=Readiness.READY,
+                                       released_at__isnull=False, number__in=with_stock_in)
+    orders = orders.exclude(number__in=not_in)
+    if filters.order_number:
+        orders = orders.filter(number=filters.order_number)
+    if filters.carrier:
+        orders = orders.filter(shipping_method=filters.carrier)
+    if filters.single_line:
+        # A subquery, not a GROUP BY: PostgreSQL locks no grouped rows.
+        physical = (SalesOrderLine.objects.filter(order=OuterRef("pk"), article_kind=ArticleKind.PHYSICAL)
+                    .values("order").annotate(n=Count("pk")).values("n"))
+        orders = orders.alias(physical=Subquery(physical)).filter(physical=1)
+    # Only what a pick run needs: thousands of orders, their addresses are not read here.
+    orders = orders.only("id", "number", "fulfillment_state", "released_at", "status").order_by("placed_at", "pk")
+    if lock:
+        skip = connection.features.has_select_for_update_skip_locked and not filters.order_number
+        orders = orders.select_for_update(skip_locked=skip, of=("self",))
+    if filters.limit is not None:
+        orders = orders[: filters.limit]
+    return list(orders)
+
+
+def order_numbers_cancelled(*, numbers: list[str]) -> set[str]:
+    return set(SalesOrder.objects.filter(number__in=numbers, status=SalesOrderStatus.CANCELLED)
+               .values_list("number", flat=True))

@@ -8,7 +8,7 @@ from django.db.models import F, Sum
 from kontorhaus.catalog.models import Article, ArticleKind
 from kontorhaus.core import clock, vat
 from kontorhaus.core.audit import Actor, AuditAction, record
-from kontorhaus.core.exceptions import InvalidInput
+from kontorhaus.core.exceptions import InvalidInput, InvalidTransition
 from kontorhaus.core.models import NumberKind
 from kontorhaus.core.money import db_amount
 from kontorhaus.core.numbering import next_number
@@ -21,7 +21,7 @@ from kontorhaus.inventory.services import ReservationRequest, stock_release, sto
 from .models import IntakeRequest, LineKind, SalesOrder, SalesOrderLine
 from .progress import derive_fulfillment_state, derive_payment_state, derive_readiness
 from .selectors import order_lock
-from .states import TRANSITIONS, PaymentMethod, Readiness, SalesOrderStatus
+from .states import TRANSITIONS, PartialDelivery, PaymentMethod, Readiness, SalesOrderStatus
 from .taxes import OrderTaxes, order_buyer, order_taxes
 
 
@@ -51,6 +51,7 @@ class OrderPlacement:
     prepaid: bool = False
     require_stock: bool = False
     language: str = "de"
+    partial_delivery: str = ""  # "" is the shop's default (KONTORHAUS["PARTIAL_DELIVERY_DEFAULT"])
     customer_snapshot: dict = field(default_factory=dict)
 
 
@@ -70,6 +71,8 @@ def _validate(placement: OrderPlacement) -> None:
         raise InvalidInput("shipping price must not be negative", details={"field": "shipping.price"})
     if placement.payment_method not in PaymentMethod.values:
         raise InvalidInput("unknown payment method", details={"field": "payment.method"})
+    if placement.partial_delivery and placement.partial_delivery not in PartialDelivery.values:
+        raise InvalidInput("partial delivery is ship_available or wait", details={"field": "partial_delivery"})
 
 
 def _taxes(placement: OrderPlacement, strategy: vat.Strategy) -> OrderTaxes:
@@ -140,6 +143,7 @@ def order_place(*, placement: OrderPlacement, actor: Actor) -> SalesOrder:
         payment_state=derive_payment_state(owed=taxes.total_gross, paid=paid, refunded=Decimal(0),
                                            total=taxes.total_gross),
         balance_due=taxes.total_gross - paid,
+        partial_delivery=placement.partial_delivery or settings.KONTORHAUS["PARTIAL_DELIVERY_DEFAULT"],
     )
     if order.payment_method == PaymentMethod.INVOICE and order.customer.credit_limit is not None:
         # Two orders on account of one customer at once must not both pass the limit: the
@@ -176,26 +180,34 @@ def ship_before_payment(method: str) -> bool:
 
 def _release_gate(order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
     """Derive readiness and, the first time the order is ready, release it to the warehouse
-    (released orders stay released). Returns whether it was released just now."""
+    (released orders stay released), and the fulfillment state from the lines' counters.
+    Returns whether it was released just now. What is packed no longer waits for stock."""
+    physical = [line for line in lines if line.article_kind == ArticleKind.PHYSICAL]
     order.readiness = derive_readiness(
         status=order.status, balance_due=order.balance_due,
         ship_before_payment=ship_before_payment(order.payment_method),
-        reserved_by_line=[(line.quantity, line.reserved_quantity) for line in lines
-                          if line.article_kind == ArticleKind.PHYSICAL],
+        reserved_by_line=[(line.quantity - line.packed_quantity, line.reserved_quantity) for line in physical],
         shipping_address=order.shipping_address,
         within_credit_limit=_within_credit_limit(order),
+        ship_available=order.partial_delivery == PartialDelivery.SHIP_AVAILABLE,
     )
     released_now = order.readiness == Readiness.READY and order.released_at is None
     if released_now:
         order.released_at = clock.now()
-    order.fulfillment_state = derive_fulfillment_state(
-        # (ordered, shipped) per physical line: nothing is shipped until shipments exist
-        shipped_by_line=[(line.quantity, 0) for line in lines if line.article_kind == ArticleKind.PHYSICAL],
+    order.fulfillment_state = fulfillment_state_of(order, lines)
+    return released_now
+
+
+def fulfillment_state_of(order: SalesOrder, lines: list[SalesOrderLine]) -> str:
+    physical = [line for line in lines if line.article_kind == ArticleKind.PHYSICAL]
+    return derive_fulfillment_state(
+        shipped_by_line=[(line.quantity, line.shipped_quantity) for line in physical],
+        packed_by_line=[(line.quantity, line.packed_quantity) for line in physical],
+        picking=any(line.picking_quantity or line.picked_quantity > line.packed_quantity for line in physical),
         released=order.released_at is not None,
         delivered_by_line=[(line.quantity, line.delivered_quantity) for line in lines
                            if line.article_kind in DELIVERED_NOT_SHIPPED],
     )
-    return released_now
 
 
 def _within_credit_limit(order: SalesOrder) -> bool:
@@ -239,17 +251,34 @@ def order_intake_remember(*, order: SalesOrder, client: str, key: str, request_h
 
 @operation
 def order_cancel(*, order: SalesOrder, actor: Actor, reason: str = "") -> SalesOrder:
-    """Cancel an open order and give its reserved stock back. Cancelling twice is a no-op."""
+    """Cancel an open order and give its reserved stock back. Cancelling twice is a no-op.
+
+    Refused once anything of it is packed (goods are leaving or have left: that is a return,
+    not a cancellation). Units on a pick list or picked go back with the stock (picked units
+    are put back in their bin by `stock_release`); the caller has taken the order off its
+    pick run first (flows.order_cancel)."""
     order = order_lock(order=order)
     if order.status == SalesOrderStatus.CANCELLED:
         return order
+    packed = [line.position for line in SalesOrderLine.objects.filter(order=order, packed_quantity__gt=0)
+              .only("position").order_by("position")]
+    if packed:
+        raise InvalidTransition(
+            f"order {order.number} is packed: lines {', '.join(map(str, packed))} are in a shipment; "
+            "it can no longer be cancelled (take the goods back as a return)",
+            details={"field": "order", "reason": "packed", "positions": packed})
     fields = transition(order, to=SalesOrderStatus.CANCELLED, table=TRANSITIONS,
                         action=AuditAction.SALES_ORDER_CANCELLED, actor=actor, order_number=order.number,
                         data={"reason": reason})
     order.readiness = Readiness.CANCELLED
-    order.save(update_fields=[*fields, "readiness"])
     stock_release(order_number=order.number, actor=actor)
-    SalesOrderLine.objects.filter(order=order).update(reserved_quantity=0, backordered_quantity=0)
+    lines = list(SalesOrderLine.objects.filter(order=order))
+    SalesOrderLine.objects.filter(order=order).update(reserved_quantity=0, backordered_quantity=0,
+                                                      picking_quantity=0, picked_quantity=0)
+    for line in lines:
+        line.reserved_quantity = line.backordered_quantity = line.picking_quantity = line.picked_quantity = 0
+    order.fulfillment_state = fulfillment_state_of(order, lines)
+    order.save(update_fields=[*fields, "readiness", "fulfillment_state"])
     return order
 
 
@@ -316,4 +345,21 @@ def order_line_reserved(*, order: SalesOrder, position: int, quantity: int, acto
     SalesOrderLine.objects.filter(pk=line.pk).update(
         reserved_quantity=F("reserved_quantity") + quantity, backordered_quantity=F("backordered_quantity") - quantity
     )
+    return _release_refresh(order, actor)  # the order is locked above
+
+
+@operation
+def order_line_backordered(*, order: SalesOrder, position: int, quantity: int, actor: Actor) -> SalesOrder:
+    """Reserved stock taken back from a line (a count found the bin short): the units are
+    backordered again and wait for the next stock, and the release gate is derived anew (an
+    order released before stays released: the warehouse sees the line short)."""
+    order = order_lock(order=order)
+    line = SalesOrderLine.objects.select_for_update().get(order=order, position=position)
+    if quantity <= 0 or quantity > line.reserved_quantity:
+        raise InvalidInput(f"cannot backorder {quantity} of line {position}", details={"field": "quantity"})
+    SalesOrderLine.objects.filter(pk=line.pk).update(
+        reserved_quantity=F("reserved_quantity") - quantity, backordered_quantity=F("backordered_quantity") + quantity
+    )
+    record(action=AuditAction.SALES_ORDER_LINE_BACKORDERED, obj=order, actor=actor, order_number=order.number,
+           data={"line": position, "quantity": quantity})
     return _release_refresh(order, actor)  # the order is locked above

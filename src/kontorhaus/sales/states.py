@@ -38,6 +38,11 @@ class FulfillmentState(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
+class PartialDelivery(models.TextChoices):
+    SHIP_AVAILABLE = "ship_available", "Ship what is there, the rest later"
+    WAIT = "wait", "Wait until everything is there"
+
+
 class PaymentMethod(models.TextChoices):
     PREPAYMENT = "prepayment", "Prepayment"
     INVOICE = "invoice", "Invoice (purchase on account)"

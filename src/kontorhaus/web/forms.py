@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,22 @@ from kontorhaus.catalog.services import ArticleData
 from kontorhaus.sales.selectors import OrderFilter
 
 from . import labels
+
+WHOLE_NUMBER = re.compile(r"[0-9]{1,7}")  # ASCII digits only: "²".isdigit() is True, int("²") raises
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")  # a NUL byte cannot even be stored in PostgreSQL
+
+
+def whole_number(value: object) -> int | None:
+    """A whole number from 0 to 9,999,999 typed into a page, else None."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+
+
+def single_line(value: object) -> str | None:
+    """A posted single-line text (a SKU, a bin label, an id), stripped; None when it holds a
+    control character."""
+    text = str(value if value is not None else "").strip()
+    return None if CONTROL_CHARACTERS.search(text) else text
 
 
 def _any(group: str) -> list[tuple[str, str]]:

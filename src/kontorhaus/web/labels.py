@@ -94,6 +94,16 @@ VAT_CLASS = {
     VatClass.REDUCED: _("Reduced rate"),
 }
 
+VAT_CASE = {
+    "domestic": _("domestic"),
+    "oss": _("EU consumer (OSS)"),
+    "intra_community": _("intra-community supply"),
+    "reverse_charge": _("reverse charge"),
+    "export": _("export"),
+    "outside_scope": _("not taxable in Germany"),
+    "small_business": _("small business (§ 19 UStG)"),
+}
+
 PRODUCT_CATEGORY = {
     ProductCategory.GENERAL: _("General (standard rate)"),
     ProductCategory.FOOD: _("Food"),
@@ -144,6 +154,7 @@ _ALL = {
     "article_kind": ARTICLE_KIND,
     "vat_class": VAT_CLASS,
     "product_category": PRODUCT_CATEGORY,
+    "vat_case": VAT_CASE,
     "audit_action": AUDIT_ACTION,
 }
 

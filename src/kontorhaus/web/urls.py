@@ -30,6 +30,8 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("orders/<str:number>/payments/", views_order_actions.order_payment_record, name="order_payment_record"),
     path("orders/<str:number>/cancel/", views_order_actions.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/partial-delivery/", views_order_actions.order_partial_delivery_view,
+         name="order_partial_delivery"),
     path("orders/<str:number>/refunds/", views_refunds.order_refund_create, name="order_refund_create"),
     path("refunds/<str:reference>/confirm/", views_refunds.refund_confirm_view, name="refund_confirm"),
     path("refunds/<str:reference>/retry/", views_refunds.refund_retry_view, name="refund_retry"),

@@ -21,6 +21,7 @@ from kontorhaus.core.selectors import audit_event_list_for_order
 from kontorhaus.customers.selectors import customer_get, customer_list
 from kontorhaus.documents.services import document_render
 from kontorhaus.fulfillment.selectors import digital_overview_for_order
+from kontorhaus.fulfillment.selectors_picking import shipment_list_for_order
 from kontorhaus.inventory.selectors import stock_availability
 from kontorhaus.notifications.selectors import email_list_for_order
 from kontorhaus.sales.selectors import customer_order_list, order_get, order_list
@@ -77,14 +78,18 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         order = order_get(number=number)
     except NotFound:
         raise Http404(number)
+    lines = list(order.lines.all())
     return render(request, "web/order_detail.html", {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": lines,
+        # sales.order_cancel refuses a packed order: no button for it
+        "cancellable": order.status == "open" and not any(line.packed_quantity for line in lines),
         "invoice": invoice_for_order(order_number=order.number),
         "credit_notes": credit_note_list_for_order(order_number=order.number),
         "payments": payment_list_for_order(order_number=order.number),
         "emails": email_list_for_order(order_number=order.number),
         "digital": digital_overview_for_order(order_number=order.number),
+        "shipments": shipment_list_for_order(order_number=order.number),
         "events": audit_event_list_for_order(order_number=order.number),
         "payment_methods": labels.choices("payment_method"),
     })

@@ -16,6 +16,7 @@ from kontorhaus.flows.order_cancel import order_cancel
 from kontorhaus.flows.payment_received import payment_received
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import order_get
+from kontorhaus.sales.services_fulfillment import order_partial_delivery_set
 
 from .forms_orders import OrderCancelForm, PaymentRecordForm
 
@@ -66,4 +67,17 @@ def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Order cancelled."))
         except DomainError as error:
             messages.error(request, error.message)
+    return redirect("web:order_detail", number=order.number)
+
+
+@require_POST
+@login_required
+def order_partial_delivery_view(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order(number)
+    try:
+        order_partial_delivery_set(order=order, partial_delivery=request.POST.get("partial_delivery", ""),
+                                   actor=Actor("user", request.user.get_username()))
+        messages.success(request, _("Partial delivery saved."))
+    except DomainError as error:
+        messages.error(request, error.message)
     return redirect("web:order_detail", number=order.number)

@@ -4,7 +4,7 @@ reservation, shipped from there; the ledger and the counters agree after every s
 import pytest
 
 from kontorhaus.core.exceptions import InsufficientStock, InvalidInput
-from kontorhaus.inventory.models import LocationKind, StockLevel, StockReservation
+from kontorhaus.inventory.models import StockLevel, StockReservation
 from kontorhaus.inventory.selectors import stock_availability, stock_reconcile
 from kontorhaus.inventory.services import (
     ReservationRequest,
@@ -40,17 +40,20 @@ def _level(article, location) -> tuple[int, int]:
     return (level.on_hand, level.reserved) if level else (0, 0)
 
 
-def test_an_order_is_promised_from_the_bins_in_walking_order_and_picked_and_shipped(hall):
+def test_an_order_is_promised_from_one_bin_or_bin_by_bin_in_walking_order_and_picked_and_shipped(hall):
     warehouse, bins = hall
     article = make_article(sku="MUG")
-    for label, quantity in (("C-01-1", 5), ("A-03-2", 2), ("B-02-1", 1)):
+    for label, quantity in (("C-01-1", 6), ("A-03-2", 2), ("B-02-1", 1)):
         stock_adjust(article=article, delta=quantity, reason="receipt", note="", actor=TESTER, location=bins[label])
-    # when an order wants 4
+    # when an order wants 3: the first bin in walking order that has all of them gives them
+    stock_reserve(requests=[ReservationRequest(article, 3, 1)], order_number="AU-0", require_all=True, actor=TESTER)
+    assert _level(article, bins["C-01-1"]) == (6, 3)
+    # when the next wants 4, which no bin has alone
     [result] = stock_reserve(requests=[ReservationRequest(article, 4, 1)], order_number="AU-1", require_all=True,
                              actor=TESTER)
     # then A (2) and B (1) come first, then 1 from C
     assert result.reserved == 4
-    assert [_level(article, bins[b]) for b in ("A-03-2", "B-02-1", "C-01-1")] == [(2, 2), (1, 1), (5, 1)]
+    assert [_level(article, bins[b]) for b in ("A-03-2", "B-02-1", "C-01-1")] == [(2, 2), (1, 1), (6, 4)]
     # when it is picked, the units and the reservation move to the packing area in walking order
     picked = stock_pick(order_number="AU-1", article=article, quantity=4, actor=TESTER)
     assert [(p.location.label, p.quantity) for p in picked] == [("A-03-2", 2), ("B-02-1", 1), ("C-01-1", 1)]
@@ -60,22 +63,39 @@ def test_an_order_is_promised_from_the_bins_in_walking_order_and_picked_and_ship
     # when 3 are shipped (split shipment), 1 stays reserved in the packing area
     assert stock_ship(order_number="AU-1", article=article, quantity=3, actor=TESTER) == 3
     assert _level(article, packing) == (1, 1)
-    assert stock_availability(articles=[article])[article.pk].available == 4
+    assert stock_availability(articles=[article])[article.pk].available == 2
     assert stock_reconcile() == []
 
 
-def test_a_cancelled_order_leaves_its_picked_units_free_to_promise_again(hall):
+def test_a_cancelled_orders_picked_units_go_back_to_their_bin_and_can_be_promised_again(hall):
     warehouse, bins = hall
     article = make_article(sku="MUG")
+    stock_policy_set(article=article, warehouse=warehouse, default_bin=bins["A-03-2"], reorder_point=None,
+                     target_level=None, actor=TESTER)
     stock_adjust(article=article, delta=1, reason="receipt", note="", actor=TESTER, location=bins["A-03-2"])
     stock_reserve(requests=[ReservationRequest(article, 1, 1)], order_number="AU-1", require_all=True, actor=TESTER)
     stock_pick(order_number="AU-1", article=article, quantity=1, actor=TESTER)
+    # when the order is cancelled after picking
     stock_release(order_number="AU-1", actor=TESTER)
+    # then the unit is put away into its bin (a ledger move), and the next order gets it from there
+    assert (_level(article, packing_location(warehouse)), _level(article, bins["A-03-2"])) == ((0, 0), (1, 0))
     [again] = stock_reserve(requests=[ReservationRequest(article, 1, 1)], order_number="AU-2", require_all=True,
                             actor=TESTER)
     assert again.reserved == 1
-    assert StockReservation.objects.get(order_number="AU-2").location.kind == LocationKind.PACKING
+    assert StockReservation.objects.get(order_number="AU-2").location == bins["A-03-2"]
     assert stock_reconcile() == []
+
+
+def test_a_pick_is_booked_from_the_bin_the_picker_names(hall):
+    _, bins = hall
+    article = make_article(sku="MUG")
+    stock_adjust(article=article, delta=1, reason="receipt", note="", actor=TESTER, location=bins["A-03-2"])
+    stock_adjust(article=article, delta=2, reason="receipt", note="", actor=TESTER, location=bins["B-02-1"])
+    stock_reserve(requests=[ReservationRequest(article, 3, 1)], order_number="AU-1", require_all=True, actor=TESTER)
+    picked = stock_pick(order_number="AU-1", article=article, quantity=1, actor=TESTER, location=bins["B-02-1"])
+    assert [(p.location.label, p.quantity) for p in picked] == [("B-02-1", 1)]
+    assert (_level(article, bins["A-03-2"]), _level(article, bins["B-02-1"])) == ((1, 1), (1, 1))
+    assert stock_pick(order_number="AU-1", article=article, quantity=1, actor=TESTER, location=bins["C-01-1"]) == []
 
 
 def test_only_free_units_move_between_bins(hall):
@@ -109,3 +129,17 @@ def test_a_receipt_goes_into_the_articles_default_bin(hall):
     stock_adjust(article=article, delta=4, reason="receipt", note="PO-1", actor=TESTER,
                  location=stock_bin_for(article, warehouse))
     assert _level(article, bins["B-02-1"]) == (4, 0)
+
+
+def test_stock_goes_into_active_bins_only(hall):
+    from kontorhaus.inventory.services_warehouse import bin_deactivate  # noqa: PLC0415
+
+    _, bins = hall
+    article = make_article(sku="MUG")
+    bin_deactivate(location=bins["C-01-1"], actor=TESTER)
+    with pytest.raises(InvalidInput, match="not in use"):
+        stock_adjust(article=article, delta=1, reason="receipt", note="", actor=TESTER, location=bins["C-01-1"])
+    stock_adjust(article=article, delta=1, reason="receipt", note="", actor=TESTER, location=bins["A-03-2"])
+    with pytest.raises(InvalidInput, match="not in use"):
+        stock_transfer(article=article, source=bins["A-03-2"], target=bins["C-01-1"], quantity=1, actor=TESTER)
+    assert stock_reconcile() == []

@@ -87,3 +87,16 @@ def test_the_credit_limit_is_set_on_the_customer_page(staff, order):
     order.customer.refresh_from_db()
     assert order.customer.credit_limit is None
     assert Client().post(url, {"credit_limit": "1"}).status_code == 302  # to the login page
+
+
+def test_partial_delivery_is_switched_on_the_order_page(staff, order):
+    url = f"/orders/{order.number}/partial-delivery/"
+    assert staff.post(url, {"partial_delivery": "ship_available"}).status_code == 302
+    assert SalesOrder.objects.get(pk=order.pk).partial_delivery == "ship_available"
+    for bad in ("", "sometimes", "ship_available\x00"):
+        staff.post(url, {"partial_delivery": bad})
+        assert SalesOrder.objects.get(pk=order.pk).partial_delivery == "ship_available"
+    page = staff.get(f"/orders/{order.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="ship_available" selected' in page and "VAT case" in page
+    assert Client().post(url, {"partial_delivery": "wait"}).status_code == 302  # to the login page
+    assert SalesOrder.objects.get(pk=order.pk).partial_delivery == "ship_available"

@@ -247,10 +247,10 @@ def test_order_detail_query_count_does_not_grow_with_lines_or_events(client_in, 
     order_cancel(order=big, actor=ACTOR)  # more events, a credit note, another e-mail
 
     # when / then: session, user, order+customer, lines, invoice, credit notes, payments, e-mails,
-    # digital delivery, refunds, payments to refund, events
-    with django_assert_num_queries(12):
+    # digital delivery, shipments, refunds, payments to refund, events
+    with django_assert_num_queries(13):
         client_in.get(f"/orders/{small.number}/")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client_in.get(f"/orders/{big.number}/")
 
 
