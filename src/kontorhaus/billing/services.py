@@ -1,5 +1,4 @@
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -48,12 +47,11 @@ class InvoiceDraft:
 
 
 def seller_snapshot() -> dict:
-    profile = CompanyProfile.objects.first() or CompanyProfile()
-    # The logo is printed from the profile (bytes do not belong in a JSON snapshot); its hash
-    # is kept so the document says which logo it was issued with.
-    snapshot = {k: v for k, v in model_to_dict(profile).items() if k not in {"id", "logo"}}
-    snapshot["logo_sha256"] = hashlib.sha256(bytes(profile.logo or b"")).hexdigest() if profile.logo else ""
-    return snapshot
+    # The logo is printed from the profile (bytes do not belong in a JSON snapshot, nor in every
+    # order's query: up to 512 KB); its hash, kept by the profile, says which logo it was.
+    profile = CompanyProfile.objects.defer("logo").first() or CompanyProfile()
+    fields = [f.name for f in CompanyProfile._meta.concrete_fields if f.name not in {"id", "logo"}]
+    return model_to_dict(profile, fields=fields)
 
 
 @operation
