@@ -122,3 +122,17 @@ class VatRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.category} {self.rate} % from {self.valid_from}"
+
+
+class LogoArchive(models.Model):
+    """Every logo the profile ever had, by its SHA-256: an issued document names the logo it
+    was issued with (seller snapshot `logo_sha256`) and is printed with that one, also after
+    the profile got a new logo. Never deleted."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=32)
+    stored_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha256[:12]

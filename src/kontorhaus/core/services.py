@@ -13,7 +13,7 @@ from . import clock, numbering, vat_rates
 from .audit import Actor, AuditAction, event, record
 from .company_profile import profile_clean
 from .exceptions import InvalidInput
-from .models import CompanyProfile, NumberFormat, NumberKind, NumberSequence, VatRate
+from .models import CompanyProfile, LogoArchive, NumberFormat, NumberKind, NumberSequence, VatRate
 from .transactions import operation
 from .vat_rules import EU_COUNTRIES
 
@@ -58,6 +58,9 @@ def company_profile_update(*, changes: Mapping[str, Any], actor: Actor) -> Compa
     profile = CompanyProfile.objects.select_for_update().order_by("pk").first() or CompanyProfile(pk=1)
     if "logo" in cleaned:
         cleaned["logo_sha256"] = hashlib.sha256(cleaned["logo"]).hexdigest() if cleaned["logo"] else ""
+        if cleaned["logo"]:
+            LogoArchive.objects.get_or_create(sha256=cleaned["logo_sha256"], defaults={
+                "content": cleaned["logo"], "content_type": cleaned["logo_content_type"]})
     cleaned["register"] = " ".join(p for p in (cleaned["register_court"], cleaned["register_number"]) if p)
     changed = sorted(field for field, value in cleaned.items() if _current(profile, field) != value)
     for field, value in cleaned.items():

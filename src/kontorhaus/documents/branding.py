@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import typst
 
-from kontorhaus.core.models import CompanyProfile
+from kontorhaus.core.models import CompanyProfile, LogoArchive
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
@@ -70,8 +70,38 @@ def branding() -> Branding | None:
     return result
 
 
+_archived: dict[tuple[str, str], Branding] = {}
+ARCHIVED_KEPT = 16
+
+
+def branding_of(seller: dict | None) -> Branding | None:
+    """The logo and colour a document was issued with (its seller snapshot names them), so a
+    later change of the profile does not change how an issued invoice prints. A snapshot
+    without them (a draft, a pick list) prints with the current profile's."""
+    if not seller or "accent_colour" not in seller:
+        return branding()
+    sha256, colour = seller.get("logo_sha256") or "", seller["accent_colour"]
+    key = (sha256, colour)
+    if key not in _archived:
+        logo, content_type = b"", ""
+        if sha256:
+            row = LogoArchive.objects.filter(sha256=sha256).values_list("content", "content_type").first()
+            if row is not None:
+                logo, content_type = bytes(row[0]), row[1]
+        result = Branding(logo=logo, content_type=content_type if logo else "", accent_colour=colour,
+                          logo_sha256=sha256,
+                          inputs=typst_inputs(logo=logo, content_type=content_type, accent_colour=colour))
+        if sha256 and not logo:  # not archived (yet): not remembered either
+            return result
+        if len(_archived) >= ARCHIVED_KEPT:
+            _archived.clear()
+        _archived[key] = result
+    return _archived[key]
+
+
 def cache_clear() -> None:
     _cache.clear()
+    _archived.clear()
 
 
 _PROBE = b"""#set page(width: 40mm, height: 20mm, margin: 0pt)

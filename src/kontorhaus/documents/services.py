@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
 
-from .branding import branding
+from .branding import branding_of
 from .einvoice.build import EINVOICE_KINDS, einvoice_pdf
 from .models import Document
 from .registry import snapshot_for
@@ -34,7 +34,7 @@ def document_render(*, kind: str, number: str) -> Document:
     if existing is not None:
         return existing
     snapshot = snapshot_for(kind, number)
-    pdf = render_pdf(snapshot, branding=branding())
+    pdf = render_pdf(snapshot, branding=branding_of(snapshot.get("seller")))
     if kind in EINVOICE_KINDS:
         pdf = einvoice_pdf(snapshot, pdf)
     try:

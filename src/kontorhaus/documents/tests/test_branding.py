@@ -9,9 +9,10 @@ from kontorhaus.core.tests.images import SVG, png
 from kontorhaus.core.tests.test_company_profile import VALID
 from kontorhaus.documents import branding as branding_module
 from kontorhaus.documents import rendering
-from kontorhaus.documents.branding import Branding, branding, logo_renders
+from kontorhaus.documents.branding import Branding, branding, branding_of, logo_renders
 from kontorhaus.documents.presentation import print_data
 from kontorhaus.documents.rendering import render_pdf
+from kontorhaus.sales.tests.factories import make_article, place_order
 
 from .factories import invoice_snapshot
 from .pdfcheck import pdfa_part
@@ -136,3 +137,19 @@ def test_a_layout_without_notes_key_still_renders():
     finally:
         rendering.PRESENTERS.clear()
         rendering.PRESENTERS.update(saved)
+
+
+@pytest.mark.django_db
+def test_an_issued_invoice_prints_the_logo_it_was_issued_with():
+    # given an invoice issued while the profile had a PNG logo
+    actor = Actor("user", "anna")
+    company_profile_update(changes={**VALID, "logo": png()}, actor=actor)
+    make_article(stock=5)
+    invoice = place_order().invoice
+    # when the profile gets another logo and colour before the invoice is first printed
+    company_profile_update(changes={**VALID, "logo": SVG, "accent_colour": "#00aa00"}, actor=actor)
+    printed = branding_of(invoice.seller)
+    # then it prints with the logo and colour it was issued with
+    assert printed.logo == png() and printed.logo_sha256 == invoice.seller["logo_sha256"]
+    assert printed.accent_colour.lower() == VALID["accent_colour"].lower()
+    assert branding().accent_colour == "#00aa00"  # what new documents get
