@@ -100,6 +100,26 @@ def pg_drop(database: str) -> None:
     pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+def django_setup(db: str, var: Path, pg_database: str) -> None:
+    """Django in this process on a fresh, migrated database: SQLite in `var`, or the PostgreSQL
+    database `pg_database` (dropped and created anew)."""
+    os.environ["KONTORHAUS_VAR"] = str(var)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kontorhaus.config.settings"
+    os.environ.setdefault("EMAIL_URL", "locmem://")
+    if db == "postgres":
+        pg_drop(pg_database)
+        pg_admin(f'CREATE DATABASE "{pg_database}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_database}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{var / 'bench.sqlite3'}"
+    sys.path.insert(0, str(REPO / "src"))
+    import django  # noqa: PLC0415 -- after the environment is set
+    from django.core.management import call_command  # noqa: PLC0415
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
 def kontorhaus_bin() -> str:
     for candidate in (Path(sys.executable).parent / "kontorhaus", REPO / ".venv" / "bin" / "kontorhaus"):
         if candidate.exists():

@@ -32,7 +32,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchkit import REPO, log, percentile, pg_admin, pg_drop, read_stat
+from benchkit import django_setup, log, percentile, pg_drop, read_stat
 
 PG_DB = "kontorhaus_bench_flow"
 STEPS = ("intake", "payment", "pick_run", "pick", "pack", "handover", "pdfs")
@@ -40,24 +40,6 @@ TARGET_CPU_MS = 100.0
 TARGET_CPU_WITH_PDFS_MS = 150.0
 ARTICLES = 30
 TICK_MS = 1000.0 / os.sysconf("SC_CLK_TCK")
-
-
-def _setup_django(db: str, tmp: Path) -> None:
-    os.environ["KONTORHAUS_VAR"] = str(tmp)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kontorhaus.config.settings"
-    os.environ["EMAIL_URL"] = "locmem://"
-    if db == "postgres":
-        pg_drop(PG_DB)
-        pg_admin(f'CREATE DATABASE "{PG_DB}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    sys.path.insert(0, str(REPO / "src"))
-    import django  # noqa: PLC0415 -- after the environment is set
-    from django.core.management import call_command  # noqa: PLC0415
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def _catalogue() -> list:
@@ -171,7 +153,7 @@ def _one_order(index: int, articles: list, timings: dict[str, list[tuple[float, 
 def run(db: str, orders: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="kh-flow-"))
     try:
-        _setup_django(db, tmp)
+        django_setup(db, tmp, PG_DB)
         articles = _catalogue()
         backend = _backend_pid()
         warm: dict = defaultdict(list)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import sys
 import tempfile
@@ -29,29 +28,12 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from benchkit import REPO, log, pg_admin, pg_drop
+from benchkit import django_setup, log, pg_drop
 
 PG_DB = "kontorhaus_bench_pick"
 TARGET_RUN_S = 5.0
 TARGET_PDF_S = 10.0
 N_ARTICLES = 50
-
-
-def _setup_django(db: str, tmp: Path) -> None:
-    os.environ["KONTORHAUS_VAR"] = str(tmp)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kontorhaus.config.settings"
-    if db == "postgres":
-        pg_drop(PG_DB)
-        pg_admin(f'CREATE DATABASE "{PG_DB}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    sys.path.insert(0, str(REPO / "src"))
-    import django  # noqa: PLC0415 -- after the environment is set
-    from django.core.management import call_command  # noqa: PLC0415
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def _load(orders: int, lines: int) -> None:
@@ -158,7 +140,7 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kh-bench-pick-"))
     try:
-        _setup_django(args.db, tmp)
+        django_setup(args.db, tmp, PG_DB)
         started = time.perf_counter()
         _load(args.orders, args.lines)
         log(f"loaded {args.orders} orders x {args.lines} lines in {time.perf_counter() - started:.1f} s")

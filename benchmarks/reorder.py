@@ -25,19 +25,11 @@ import sys
 import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+from benchkit import REPO, pg_admin, pg_drop
+
 PG_DB = "kontorhaus_bench_reorder"
 TARGET_SECONDS = 2.0
-
-
-def _pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def parent(args: argparse.Namespace) -> int:
@@ -49,15 +41,15 @@ def parent(args: argparse.Namespace) -> int:
             if db == "sqlite":
                 env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
             else:
-                _pg(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-                _pg(f'CREATE DATABASE "{PG_DB}"')
+                pg_drop(PG_DB)
+                pg_admin(f'CREATE DATABASE "{PG_DB}"')
                 env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
             try:
                 argv = [sys.executable, __file__, "--child", "--articles", str(args.articles), "--runs", str(args.runs)]
                 failed |= subprocess.run(argv, env=env, check=False).returncode != 0
             finally:
                 if db == "postgres":
-                    _pg(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+                    pg_drop(PG_DB)
     return 1 if failed else 0
 
 

@@ -175,11 +175,6 @@ def rate_for_case(case: VatCase, *, supply: Supply, buyer: Buyer, on: dt.date) -
     return TaxRate(ZERO, CATEGORY_OF_CASE[case], HOME)
 
 
-def shipping_case(line_cases: Iterable[VatCase]) -> VatCase:
-    """Shipping goes with the goods: the case of the first line (all goods lines share one)."""
-    return next(iter(line_cases), VatCase.DOMESTIC)
-
-
 def document_case(line_cases: Iterable[VatCase]) -> VatCase:
     """The order's headline case: that of its goods, else of its first line."""
     cases = list(line_cases)
@@ -203,6 +198,6 @@ def exemption_reason(category: str, *, language: str) -> str:
     return notes[0] if notes else ""
 
 
-def rate_for(*, vat_class: str, destination_country: str = HOME) -> TaxRate:
+def rate_for(*, vat_class: str) -> TaxRate:
     """German domestic rate of a VAT class (quotes and other net-priced domestic documents)."""
     return GERMAN_RATES[vat_class]

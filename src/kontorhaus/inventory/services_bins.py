@@ -152,14 +152,16 @@ def stock_pick(*, order_number: str, article: Article, quantity: int, actor: Act
     where = {"location": location} if location is not None else {}
     rows = list(StockReservation.objects.select_for_update(of=("self",))
                 .filter(order_number=order_number, article=article, location__kind=LocationKind.STOCK, **where)
-                .select_related("location").order_by("location__walk_order", "location_id", "pk"))
+                .select_related("location__warehouse").order_by("location__walk_order", "location_id", "pk"))
+    packing_of: dict[int, Location] = {}  # per warehouse, looked up once per call
     picked, wanted = [], quantity
     for row in rows:
         take = min(row.quantity, wanted)
         if not _take({"article": article, "location": row.location}, take, reserved=True):
             raise InsufficientStock(f"{row.location} does not hold the {take} x {article.sku} reserved there",
                                     details={"sku": article.sku, "location": row.location.code})
-        packing = packing_location(row.location.warehouse)
+        warehouse = row.location.warehouse
+        packing = packing_of.get(warehouse.pk) or packing_of.setdefault(warehouse.pk, packing_location(warehouse))
         _put(article, packing, take, reserved=True)
         _move_reservation(row, take, packing)
         StockMove.objects.create(article=article, from_location=row.location, to_location=packing, quantity=take,

@@ -172,8 +172,3 @@ def order_pickable_list(*, filters: PickableFilter, with_stock_in: QuerySet, not
     if filters.limit is not None:
         orders = orders[: filters.limit]
     return list(orders)
-
-
-def order_numbers_cancelled(*, numbers: list[str]) -> set[str]:
-    return set(SalesOrder.objects.filter(number__in=numbers, status=SalesOrderStatus.CANCELLED)
-               .values_list("number", flat=True))

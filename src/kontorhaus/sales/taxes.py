@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kontorhaus.catalog.models import ArticleKind
 from kontorhaus.core import clock, vat
 from kontorhaus.core.models import CompanyProfile
 from kontorhaus.core.vat_rules import (
@@ -16,8 +15,6 @@ from kontorhaus.core.vat_rules import (
     normalise_vat_id,
     rate_for_case,
 )
-
-DIGITAL = frozenset({ArticleKind.DIGITAL, ArticleKind.SERVICE})
 
 
 @dataclass(frozen=True)
@@ -48,16 +45,16 @@ def order_taxes(*, lines: list[tuple[object, Decimal, Decimal]], shipping_price:
     """`lines` are (article, quantity, unit price); shipping, if any, becomes the last line."""
     seller = seller_regime()
     today = clock.today()
-    has_goods = any(article.kind not in DIGITAL for article, _, _ in lines)
+    has_goods = any(article.is_stocked for article, _, _ in lines)
     taxable: list[vat.TaxableLine] = []
     cases: list[VatCase] = []
     for article, quantity, unit_price in lines:
         supply = Supply(vat_class=article.vat_class, product_category=article.product_category,
-                        digital=article.kind in DIGITAL)
+                        digital=not article.is_stocked)
         case = case_for(seller=seller, buyer=buyer, supply=supply, goods_in_order=has_goods)
         cases.append(case)
         taxable.append(vat.TaxableLine(quantity, unit_price, rate_for_case(case, supply=supply, buyer=buyer, on=today)))
-    goods_cases = [c for (article, _, _), c in zip(lines, cases, strict=True) if article.kind not in DIGITAL]
+    goods_cases = [c for (article, _, _), c in zip(lines, cases, strict=True) if article.is_stocked]
     headline = document_case(goods_cases or cases)
     if shipping_price is not None:
         supply = Supply(vat_class="standard", digital=not goods_cases)
