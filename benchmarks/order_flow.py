@@ -5,7 +5,8 @@ Per order, in this process, through the same flows the API and the back office c
     intake     order_intake (3 lines, prepayment; stock reserved, invoice issued)
     payment    payment_received (the bank transfer; the order is released)
     pick_run   pick_run_start for the order
-    pick       pick_confirmed for each pick-list row
+    pick       pick_list_confirmed: the picker ticks off the order's pick list (with
+               `--pick by-scan`: pick_confirmed for each row, as the scanner page does)
     pack       order_pack (shipment, stock out of the packing area)
     handover   shipment_handed_over (shipped)
     pdfs       document_render of the invoice (Factur-X) and of the delivery note
@@ -82,7 +83,8 @@ def _cpu_ms(backend: int | None) -> float:
     return own + (stat.ticks * TICK_MS if stat else 0.0)
 
 
-def _one_order(index: int, articles: list, timings: dict[str, list[tuple[float, float]]], backend: int | None):
+def _one_order(index: int, articles: list, timings: dict[str, list[tuple[float, float]]], backend: int | None,
+               *, by_scan: bool = False):
     import datetime as dt  # noqa: PLC0415
     from decimal import Decimal  # noqa: PLC0415
 
@@ -93,7 +95,12 @@ def _one_order(index: int, articles: list, timings: dict[str, list[tuple[float, 
     from kontorhaus.flows.order_intake import IntakeLine, OrderIntake, order_intake  # noqa: PLC0415
     from kontorhaus.flows.pack_and_ship import PackItem, default_parcel, order_pack, shipment_handed_over  # noqa: PLC0415
     from kontorhaus.flows.payment_received import payment_received  # noqa: PLC0415
-    from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_run_start  # noqa: PLC0415
+    from kontorhaus.flows.pick_run import (  # noqa: PLC0415
+        PickRunRequest,
+        pick_confirmed,
+        pick_list_confirmed,
+        pick_run_start,
+    )
     from kontorhaus.fulfillment.selectors_picking import pick_rows  # noqa: PLC0415
 
     chosen = [articles[(index * 7 + k * 11) % len(articles)] for k in range(3)]
@@ -129,9 +136,12 @@ def _one_order(index: int, articles: list, timings: dict[str, list[tuple[float, 
                                       actor=SYSTEM)
 
     def do_pick():
-        for row in pick_rows(run=state["run"]):
-            pick_confirmed(run=state["run"], article=row.article, location=row.location, quantity=row.open,
-                           actor=SYSTEM)
+        if by_scan:
+            for row in pick_rows(run=state["run"]):
+                pick_confirmed(run=state["run"], article=row.article, location=row.location, quantity=row.open,
+                               actor=SYSTEM)
+        else:
+            pick_list_confirmed(run=state["run"], actor=SYSTEM)
 
     def do_pack():
         order = state["order"]
@@ -150,7 +160,7 @@ def _one_order(index: int, articles: list, timings: dict[str, list[tuple[float, 
         step(name, work)
 
 
-def run(db: str, orders: int) -> dict:
+def run(db: str, orders: int, by_scan: bool) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="kh-flow-"))
     try:
         django_setup(db, tmp, PG_DB)
@@ -158,10 +168,10 @@ def run(db: str, orders: int) -> dict:
         backend = _backend_pid()
         warm: dict = defaultdict(list)
         for index in range(5):
-            _one_order(10_000 + index, articles, warm, backend)
+            _one_order(10_000 + index, articles, warm, backend, by_scan=by_scan)
         timings: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for index in range(orders):
-            _one_order(index, articles, timings, backend)
+            _one_order(index, articles, timings, backend, by_scan=by_scan)
         return timings
     finally:
         from django.db import connections  # noqa: PLC0415
@@ -192,15 +202,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--orders", type=int, default=100)
+    parser.add_argument("--pick", choices=["list", "by-scan"], default="list",
+                        help="confirm the pick list at once (default) or row by row as scans")
     args = parser.parse_args()
     if args.db == "both":  # Django is set up once per process: one child per database
         import subprocess  # noqa: PLC0415
 
-        codes = [subprocess.call([sys.executable, __file__, "--db", db, "--orders", str(args.orders)])
+        codes = [subprocess.call([sys.executable, __file__, "--db", db, "--orders", str(args.orders),
+                                  "--pick", args.pick])
                  for db in ("sqlite", "postgres")]
         return max(codes)
-    log(f"{args.db}: setting up")
-    return 0 if report(args.db, run(args.db, args.orders)) else 1
+    log(f"{args.db}: setting up (picks confirmed {'by scan' if args.pick == 'by-scan' else 'as a list'})")
+    return 0 if report(args.db, run(args.db, args.orders, args.pick == "by-scan")) else 1
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ Packing, in one transaction, on the locked order: every packed unit must be a pi
 the order not packed yet — an article the order does not have, or one unit too many, is
 refused and nothing changes -> an order that waits for complete delivery is packed only
 complete -> the shipment record (carrier = the order's shipping method, tracking number empty
-until a carrier is booked) -> the picked stock leaves the packing area (inventory.stock_ship)
+until a carrier is booked) -> the picked stock leaves the packing area (inventory.stock_ship_articles)
 -> sales counts the units packed (their reservation is used up) -> the order leaves its pick
 run; units of it not picked by then go back off the pick list, for a later run.
 
@@ -37,7 +37,7 @@ from kontorhaus.fulfillment.services_packing import (
     shipment_hand_over,
 )
 from kontorhaus.fulfillment.services_picking import pick_run_order_close
-from kontorhaus.inventory.services_bins import stock_ship
+from kontorhaus.inventory.services_bins import stock_ship_articles
 from kontorhaus.sales.models import SalesOrder, SalesOrderLine
 from kontorhaus.sales.selectors import order_get, order_lock
 from kontorhaus.sales.services_fulfillment import order_lines_packed, order_lines_pick_dropped, order_lines_shipped
@@ -108,15 +108,17 @@ def order_pack(*, order: SalesOrder, items: Sequence[PackItem], parcels: Sequenc
         lines=tuple(PackedLine(line_position=p, article=lines[p].article, name=lines[p].name, quantity=q)
                     for p, q in sorted(quantities.items())),
         parcels=tuple(parcels)), actor=actor)
-    by_article: dict[int, int] = defaultdict(int)
-    for position, units in quantities.items():
-        by_article[lines[position].article_id] += units
+    by_article: dict[int, int] = defaultdict(int)  # in line order
+    articles = {}
     for position in sorted(quantities):
-        article = lines[position].article
-        units = by_article.pop(article.pk, 0)
-        if units and stock_ship(order_number=order.number, article=article, quantity=units, actor=actor) != units:
-            raise InsufficientStock(f"the packing area does not hold {units} x {article.sku} for {order.number}",
-                                    details={"sku": article.sku})
+        by_article[lines[position].article_id] += quantities[position]
+        articles[lines[position].article_id] = lines[position].article
+    shipped = stock_ship_articles(order_number=order.number, actor=actor,
+                                  units=[(articles[pk], units) for pk, units in by_article.items()])
+    for pk, units in by_article.items():
+        if shipped[pk] != units:
+            raise InsufficientStock(f"the packing area does not hold {units} x {articles[pk].sku} for {order.number}",
+                                    details={"sku": articles[pk].sku})
     order_lines_packed(order=order, quantities=quantities, actor=actor)
     dropped = pick_run_order_close(order_number=order.number, actor=actor)
     if dropped:

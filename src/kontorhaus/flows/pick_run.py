@@ -7,14 +7,16 @@ or the one-line orders) -> locked, they are checked again against runs committed
 their reservations in bins become the run's items (one tote per order) -> sales counts the
 units as on a pick list, so the orders are "picking".
 
-Confirming a pick (sku, bin, quantity), in one transaction: the run's open items of that
-article and bin take the units in tote order (more than is open is refused) -> each order's
-units move from the bin to the packing area (inventory.stock_pick) -> sales counts them
-picked. The run's orders of that article and bin are locked first (as packing and cancelling
-lock them); orders cancelled since are passed over.
+Confirming picks (sku, bin, quantity — one scan, or the whole list ticked off at once), in
+one transaction: the run's open items of each article and bin take the units in tote order
+(more than is open is refused) -> each order's units move from the bins to the packing area
+(inventory.stock_pick_from_bins) -> sales counts them picked, once per order. The run's
+orders with those articles and bins are locked first (as packing and cancelling lock them);
+orders cancelled since are passed over.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kontorhaus.catalog.models import Article
@@ -27,12 +29,13 @@ from kontorhaus.fulfillment.selectors_picking import (
     open_pick_order_numbers,
     open_pick_order_numbers_among,
     pick_item_order_numbers,
+    pick_rows,
     planned_items_for,
 )
-from kontorhaus.fulfillment.services_picking import PickAllocation, group_allocations, pick_confirm, pick_run_create
+from kontorhaus.fulfillment.services_picking import Pick, PickAllocation, pick_confirm, pick_run_create
 from kontorhaus.fulfillment.states_picking import PickRunMode
 from kontorhaus.inventory.models import Location
-from kontorhaus.inventory.services_bins import stock_pick
+from kontorhaus.inventory.services_bins import PickFromBin, stock_pick_from_bins
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import PickableFilter, order_get, order_pickable_list, orders_lock
 from kontorhaus.sales.services_fulfillment import order_lines_picked, orders_picking_start
@@ -100,27 +103,56 @@ def _explain_nothing_to_pick(request: PickRunRequest) -> None:
                        details={"field": "order_number", "reason": order.readiness})
 
 
-@flow
 def pick_confirmed(*, run: PickRun, article: Article, location: Location, quantity: int,
                    actor: Actor) -> list[PickAllocation]:
-    """A picker took `quantity` x `article` from `location` for this run."""
+    """A picker took `quantity` x `article` from `location` for this run (one scan)."""
+    return picks_confirmed(run=run, picks=[Pick(article, location, quantity)], actor=actor)
+
+
+def pick_list_confirmed(*, run: PickRun, actor: Actor) -> list[PickAllocation]:
+    """The picker ticked off the whole list: every open row as printed. A row picked by a
+    scan meanwhile makes it refuse (more than is open), and nothing is counted."""
+    picks = [Pick(row.article, row.location, row.open) for row in pick_rows(run=run) if row.open > 0]
+    if not picks:
+        raise InvalidInput(f"nothing is left to pick on {run.number}", details={"field": "run"})
+    return picks_confirmed(run=run, picks=picks, actor=actor)
+
+
+@flow
+def picks_confirmed(*, run: PickRun, picks: Sequence[Pick], actor: Actor) -> list[PickAllocation]:
     # The orders first (sorted by primary key), then the run, its items, the reservations and
     # stock rows: the order packing and cancelling lock in, so they never wait on each other
     # crosswise. Locked, a cancellation is either done (and the order passed over) or waits.
-    orders = orders_lock(numbers=pick_item_order_numbers(run=run, article=article, location=location))
+    orders = orders_lock(numbers=pick_item_order_numbers(run=run, pairs=[(p.article.pk, p.location.pk)
+                                                                          for p in picks]))
     cancelled = frozenset(number for number, order in orders.items() if order.status == SalesOrderStatus.CANCELLED)
-    allocations = pick_confirm(run=run, article=article, location=location, quantity=quantity, actor=actor,
-                               skip_orders=cancelled)
-    for order_number, lines in sorted(group_allocations(allocations).items()):
-        _pick_for_order(orders[order_number], article, location, lines, actor)
+    allocations = pick_confirm(run=run, picks=picks, actor=actor, skip_orders=cancelled)
+    articles = {p.article.pk: p.article for p in picks}
+    locations = {p.location.pk: p.location for p in picks}
+    per_order: dict[str, list[PickAllocation]] = defaultdict(list)
+    for allocation in allocations:
+        per_order[allocation.order_number].append(allocation)
+    for order_number, taken in sorted(per_order.items()):
+        _pick_for_order(orders[order_number], taken, articles, locations, actor)
     return allocations
 
 
-def _pick_for_order(order: SalesOrder, article: Article, location: Location, lines: dict[int, int],
-                    actor: Actor) -> None:
-    units = sum(lines.values())
-    picked = stock_pick(order_number=order.number, article=article, quantity=units, actor=actor, location=location)
-    if sum(p.quantity for p in picked) != units:
-        raise InsufficientStock(f"order {order.number} has fewer than {units} x {article.sku} reserved in {location}",
-                                details={"sku": article.sku, "order_number": order.number})
-    order_lines_picked(order=order, quantities=lines, actor=actor)
+def _pick_for_order(order: SalesOrder, taken: list[PickAllocation], articles: dict[int, Article],
+                    locations: dict[int, Location], actor: Actor) -> None:
+    units: dict[tuple[int, int], int] = defaultdict(int)  # (article, bin) -> units
+    lines: dict[int, int] = defaultdict(int)  # line position -> units
+    for allocation in taken:
+        units[(allocation.article_id, allocation.location_id)] += allocation.quantity
+        lines[allocation.line_position] += allocation.quantity
+    picked = stock_pick_from_bins(order_number=order.number, actor=actor, picks=[
+        PickFromBin(articles[article_id], locations[location_id], quantity)
+        for (article_id, location_id), quantity in units.items()])
+    got: dict[tuple[int, int], int] = defaultdict(int)
+    for p in picked:
+        got[(p.article_id, p.location.pk)] += p.quantity
+    for (article_id, location_id), quantity in units.items():
+        if got[(article_id, location_id)] != quantity:
+            article, location = articles[article_id], locations[location_id]
+            raise InsufficientStock(f"order {order.number} has fewer than {quantity} x {article.sku} reserved "
+                                    f"in {location}", details={"sku": article.sku, "order_number": order.number})
+    order_lines_picked(order=order, quantities=dict(lines), actor=actor)

@@ -2,6 +2,7 @@
 and bin in walking order, and what an order has to pack."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
@@ -216,9 +217,13 @@ def open_pick_runs_for(*, order_numbers: list[str], places: set[tuple[int, int]]
     return found
 
 
-def pick_item_order_numbers(*, run: PickRun, article: Article, location: Location) -> list[str]:
-    return list(PickItem.objects.filter(run=run, article=article, location=location)
-                .values_list("order_number", flat=True).distinct())
+def pick_item_order_numbers(*, run: PickRun, pairs: Iterable[tuple[int, int]]) -> list[str]:
+    """The run's orders with items of these (article id, bin id) pairs."""
+    pairs = set(pairs)
+    rows = (PickItem.objects.filter(run=run, article_id__in={a for a, _ in pairs},
+                                    location_id__in={b for _, b in pairs})
+            .values_list("order_number", "article_id", "location_id"))
+    return sorted({number for number, article_id, location_id in rows if (article_id, location_id) in pairs})
 
 
 def bin_get(*, code: str, run: PickRun) -> Location:

@@ -10,7 +10,7 @@ from django.db.models import F
 
 from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
-from kontorhaus.core.audit import Actor, AuditAction, record
+from kontorhaus.core.audit import Actor, AuditAction, event, record, record_many
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.core.models import NumberKind
 from kontorhaus.core.numbering import next_number
@@ -40,6 +40,16 @@ class PickAllocation:
     order_number: str
     line_position: int
     article_id: int
+    quantity: int
+    location_id: int = 0
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The picker took `quantity` x `article` from `location`."""
+
+    article: Article
+    location: Location
     quantity: int
 
 
@@ -91,37 +101,57 @@ def _lock_open(run: PickRun) -> PickRun:
 
 
 @operation
-def pick_confirm(*, run: PickRun, article: Article, location: Location, quantity: int,  # noqa: PLR0913
-                 actor: Actor, skip_orders: frozenset[str] = frozenset()) -> list[PickAllocation]:
-    """Confirm `quantity` units of `article` taken from `location` for this run: they go to
-    the run's totes in tote order (not to `skip_orders`: cancelled since). More than the run
-    still needs from that bin is refused and nothing is counted. Completes the run when its
-    last unit is picked."""
+def pick_confirm(*, run: PickRun, picks: Sequence[Pick], actor: Actor,
+                 skip_orders: frozenset[str] = frozenset()) -> list[PickAllocation]:
+    """Confirm picks for this run (one scan, or a whole list ticked off at once): each pick's
+    units go to the run's totes in tote order (not to `skip_orders`: cancelled since). A pick
+    of more than the run still needs from that bin is refused and nothing is counted.
+    Completes the run when its last unit is picked."""
     run = _lock_open(run)
-    if quantity <= 0:
+    if not picks:
+        raise InvalidInput("no pick to confirm", details={"field": "picks"})
+    if any(pick.quantity <= 0 for pick in picks):
         raise InvalidInput("quantity must be positive", details={"field": "quantity"})
-    items = list(PickItem.objects.filter(run=run, article=article, location=location,
+    open_items: dict[tuple[int, int], list[PickItem]] = defaultdict(list)
+    for item in (PickItem.objects.filter(run=run, article_id__in={p.article.pk for p in picks},
+                                         location_id__in={p.location.pk for p in picks},
                                          picked_quantity__lt=F("quantity"))
-                 .exclude(order_number__in=skip_orders).order_by("tote", "line_position", "pk"))
+                 .exclude(order_number__in=skip_orders).order_by("tote", "line_position", "pk")):
+        open_items[(item.article_id, item.location_id)].append(item)
+    allocations: list[PickAllocation] = []
+    events = []
+    for pick in picks:
+        taken = _take_for_totes(run, pick, open_items[(pick.article.pk, pick.location.pk)])
+        allocations += taken
+        events.append(event(action=AuditAction.FULFILLMENT_PICK_CONFIRMED, obj=run, actor=actor,
+                            data={"sku": pick.article.sku, "bin": pick.location.code, "quantity": pick.quantity,
+                                  "orders": sorted({a.order_number for a in taken})}))
+    record_many(events)
+    _complete_if_picked(run, actor)
+    return allocations
+
+
+def _take_for_totes(run: PickRun, pick: Pick, items: list[PickItem]) -> list[PickAllocation]:
+    article, location = pick.article, pick.location
     open_units = sum(item.quantity - item.picked_quantity for item in items)
-    if not items:
+    if not open_units:
         raise InvalidInput(f"{article.sku} is not to be picked from {location} on {run.number}",
                            details={"field": "sku", "sku": article.sku, "bin": location.label or location.code})
-    if quantity > open_units:
+    if pick.quantity > open_units:
         raise InvalidInput(f"only {open_units} x {article.sku} are still to be picked from {location}",
                            details={"field": "quantity", "open": open_units})
-    allocations, wanted = [], quantity
+    allocations, wanted = [], pick.quantity
     for item in items:
         take = min(item.quantity - item.picked_quantity, wanted)
+        if take <= 0:
+            continue
         PickItem.objects.filter(pk=item.pk).update(picked_quantity=F("picked_quantity") + take)
-        allocations.append(PickAllocation(item.order_number, item.line_position, item.article_id, take))
+        item.picked_quantity += take  # a later pick of the same row in this call sees it
+        allocations.append(PickAllocation(item.order_number, item.line_position, item.article_id, take,
+                                          item.location_id))
         wanted -= take
         if not wanted:
             break
-    record(action=AuditAction.FULFILLMENT_PICK_CONFIRMED, obj=run, actor=actor,
-           data={"sku": article.sku, "bin": location.code, "quantity": quantity,
-                 "orders": sorted({a.order_number for a in allocations})})
-    _complete_if_picked(run, actor)
     return allocations
 
 
@@ -157,11 +187,3 @@ def _complete_if_picked(run: PickRun, actor: Actor) -> None:
         fields = transition(run, to=PickRunStatus.COMPLETED, table=PICK_RUN_TRANSITIONS,
                             action=AuditAction.FULFILLMENT_PICK_RUN_COMPLETED, actor=actor)
         run.save(update_fields=fields)
-
-
-def group_allocations(allocations: Sequence[PickAllocation]) -> dict[str, dict[int, int]]:
-    """{order number: {line position: units}}."""
-    grouped: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for allocation in allocations:
-        grouped[allocation.order_number][allocation.line_position] += allocation.quantity
-    return {number: dict(lines) for number, lines in grouped.items()}

@@ -107,9 +107,12 @@ def _take(level_filter: dict, quantity: int, *, reserved: bool) -> bool:
 
 
 def _put(article: Article, location: Location, quantity: int, *, reserved: bool) -> None:
+    changes = {"on_hand": F("on_hand") + quantity, "reserved": F("reserved") + (quantity if reserved else 0)}
+    # Usually the level row exists (a bin's, the packing area's): one UPDATE, no read before it.
+    if StockLevel.objects.filter(article=article, location=location).update(**changes):
+        return
     level, _ = StockLevel.objects.get_or_create(article=article, location=location)
-    StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity,
-                                                  reserved=F("reserved") + (quantity if reserved else 0))
+    StockLevel.objects.filter(pk=level.pk).update(**changes)
 
 
 @operation
@@ -140,6 +143,58 @@ class Picked:
     quantity: int
 
 
+@dataclass(frozen=True)
+class PickFromBin:
+    """Units of an article the picker took from a named bin."""
+
+    article: Article
+    location: Location
+    quantity: int
+
+
+def _reservations_in_bins(order_number: str, **filters) -> list[StockReservation]:
+    return list(StockReservation.objects.select_for_update(of=("self",))
+                .filter(order_number=order_number, location__kind=LocationKind.STOCK, **filters)
+                .select_related("location__warehouse").order_by("location__walk_order", "location_id", "pk"))
+
+
+class _ToPacking:
+    """Moves reserved units of one order from bins to their warehouse's packing area, the
+    reservation along with them; the ledger entries are written at the end, in one INSERT."""
+
+    def __init__(self, order_number: str, actor: Actor) -> None:
+        self.order_number, self.actor = order_number, actor
+        self.packing_of: dict[int, Location] = {}  # per warehouse, looked up once
+        self.moves: list[StockMove] = []
+
+    def take(self, article: Article, rows: list[StockReservation], quantity: int) -> list[Picked]:
+        picked, wanted = [], quantity
+        for row in rows:
+            take = min(row.quantity, wanted)
+            if take <= 0:
+                continue
+            if not _take({"article": article, "location": row.location}, take, reserved=True):
+                raise InsufficientStock(f"{row.location} does not hold the {take} x {article.sku} reserved there",
+                                        details={"sku": article.sku, "location": row.location.code})
+            warehouse = row.location.warehouse
+            packing = self.packing_of.get(warehouse.pk) or self.packing_of.setdefault(
+                warehouse.pk, packing_location(warehouse))
+            _put(article, packing, take, reserved=True)
+            _move_reservation(row, take, packing)
+            row.quantity -= take  # the same row may serve a later pick of this call
+            self.moves.append(StockMove(article=article, from_location=row.location, to_location=packing,
+                                        quantity=take, reason=StockMoveReason.PICK, reference=self.order_number,
+                                        actor=str(self.actor)))
+            picked.append(Picked(article.pk, row.location, take))
+            wanted -= take
+            if not wanted:
+                break
+        return picked
+
+    def book(self) -> None:
+        StockMove.objects.bulk_create(self.moves)
+
+
 @operation
 def stock_pick(*, order_number: str, article: Article, quantity: int, actor: Actor,
                location: Location | None = None) -> list[Picked]:
@@ -150,26 +205,27 @@ def stock_pick(*, order_number: str, article: Article, quantity: int, actor: Act
     if quantity <= 0:
         raise InvalidInput("quantity must be positive", details={"field": "quantity"})
     where = {"location": location} if location is not None else {}
-    rows = list(StockReservation.objects.select_for_update(of=("self",))
-                .filter(order_number=order_number, article=article, location__kind=LocationKind.STOCK, **where)
-                .select_related("location__warehouse").order_by("location__walk_order", "location_id", "pk"))
-    packing_of: dict[int, Location] = {}  # per warehouse, looked up once per call
-    picked, wanted = [], quantity
-    for row in rows:
-        take = min(row.quantity, wanted)
-        if not _take({"article": article, "location": row.location}, take, reserved=True):
-            raise InsufficientStock(f"{row.location} does not hold the {take} x {article.sku} reserved there",
-                                    details={"sku": article.sku, "location": row.location.code})
-        warehouse = row.location.warehouse
-        packing = packing_of.get(warehouse.pk) or packing_of.setdefault(warehouse.pk, packing_location(warehouse))
-        _put(article, packing, take, reserved=True)
-        _move_reservation(row, take, packing)
-        StockMove.objects.create(article=article, from_location=row.location, to_location=packing, quantity=take,
-                                 reason=StockMoveReason.PICK, reference=order_number, actor=str(actor))
-        picked.append(Picked(article.pk, row.location, take))
-        wanted -= take
-        if not wanted:
-            break
+    to_packing = _ToPacking(order_number, actor)
+    picked = to_packing.take(article, _reservations_in_bins(order_number, article=article, **where), quantity)
+    to_packing.book()
+    return picked
+
+
+@operation
+def stock_pick_from_bins(*, order_number: str, picks: list[PickFromBin], actor: Actor) -> list[Picked]:
+    """Several picks of one order at once (a pick run's rows): each from its named bin to the
+    packing area, like `stock_pick`, with one read of the order's reservations and one ledger
+    INSERT. Returns what was taken (less than asked where less is reserved)."""
+    if any(p.quantity <= 0 for p in picks):
+        raise InvalidInput("quantity must be positive", details={"field": "quantity"})
+    rows = _reservations_in_bins(order_number, article_id__in={p.article.pk for p in picks},
+                                 location_id__in={p.location.pk for p in picks})
+    to_packing = _ToPacking(order_number, actor)
+    picked = []
+    for pick in picks:
+        from_bin = [r for r in rows if r.article_id == pick.article.pk and r.location_id == pick.location.pk]
+        picked += to_packing.take(pick.article, from_bin, pick.quantity)
+    to_packing.book()
     return picked
 
 
@@ -186,26 +242,38 @@ def _move_reservation(row: StockReservation, quantity: int, location: Location) 
 def stock_ship(*, order_number: str, article: Article, quantity: int, actor: Actor) -> int:
     """The order's picked units of the article leave the packing area for the customer; their
     reservation is used up. Returns the units shipped (never more than were picked)."""
-    if quantity <= 0:
+    return stock_ship_articles(order_number=order_number, units=[(article, quantity)], actor=actor)[article.pk]
+
+
+@operation
+def stock_ship_articles(*, order_number: str, units: list[tuple[Article, int]], actor: Actor) -> dict[int, int]:
+    """`stock_ship` for several articles of one order (a packed parcel): one read of the
+    reservations, one ledger INSERT. Returns the units shipped per article id."""
+    if any(quantity <= 0 for _, quantity in units):
         raise InvalidInput("quantity must be positive", details={"field": "quantity"})
     rows = list(StockReservation.objects.select_for_update(of=("self",))
-                .filter(order_number=order_number, article=article, location__kind=LocationKind.PACKING)
+                .filter(order_number=order_number, article_id__in={a.pk for a, _ in units},
+                        location__kind=LocationKind.PACKING)
                 .select_related("location").order_by("pk"))
     customer = _location("CUSTOMER", LocationKind.CUSTOMER)
-    shipped, wanted = 0, quantity
-    for row in rows:
-        take = min(row.quantity, wanted)
-        if not _take({"article": article, "location": row.location}, take, reserved=True):
-            raise InsufficientStock(f"the packing area does not hold {take} x {article.sku}",
-                                    details={"sku": article.sku})
-        if take == row.quantity:
-            StockReservation.objects.filter(pk=row.pk).delete()
-        else:
-            StockReservation.objects.filter(pk=row.pk).update(quantity=F("quantity") - take)
-        StockMove.objects.create(article=article, from_location=row.location, to_location=customer, quantity=take,
-                                 reason=StockMoveReason.SHIPMENT, reference=order_number, actor=str(actor))
-        shipped += take
-        wanted -= take
-        if not wanted:
-            break
+    moves, shipped = [], {}
+    for article, quantity in units:
+        shipped[article.pk], wanted = 0, quantity
+        for row in (r for r in rows if r.article_id == article.pk and r.quantity > 0):
+            take = min(row.quantity, wanted)
+            if not _take({"article": article, "location": row.location}, take, reserved=True):
+                raise InsufficientStock(f"the packing area does not hold {take} x {article.sku}",
+                                        details={"sku": article.sku})
+            if take == row.quantity:
+                StockReservation.objects.filter(pk=row.pk).delete()
+            else:
+                StockReservation.objects.filter(pk=row.pk).update(quantity=F("quantity") - take)
+            row.quantity -= take
+            moves.append(StockMove(article=article, from_location=row.location, to_location=customer, quantity=take,
+                                   reason=StockMoveReason.SHIPMENT, reference=order_number, actor=str(actor)))
+            shipped[article.pk] += take
+            wanted -= take
+            if not wanted:
+                break
+    StockMove.objects.bulk_create(moves)
     return shipped

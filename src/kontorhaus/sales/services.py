@@ -214,8 +214,10 @@ def _within_credit_limit(order: SalesOrder) -> bool:
     """Purchase on account: what is due on this order plus on the customer's other open orders
     on account stays within the customer's credit limit (their `balance_due`: payments, refunds
     and credit notes already count)."""
+    if order.payment_method != PaymentMethod.INVOICE or order.balance_due <= 0:
+        return True  # asked first: reading the customer costs a query
     limit = order.customer.credit_limit
-    if limit is None or order.payment_method != PaymentMethod.INVOICE or order.balance_due <= 0:
+    if limit is None:
         return True
     others = SalesOrder.objects.filter(
         customer_id=order.customer_id, status=SalesOrderStatus.OPEN, payment_method=PaymentMethod.INVOICE,

@@ -43,14 +43,19 @@ def order_partial_delivery_set(*, order: SalesOrder, partial_delivery: str, acto
     return order
 
 
-def _refresh(order: SalesOrder, actor: Actor, *, fields: list[str]) -> None:
-    if _release_gate(order, list(SalesOrderLine.objects.filter(order=order))):
+def _refresh(order: SalesOrder, actor: Actor, *, fields: list[str], lines: list[SalesOrderLine] | None = None) -> None:
+    """Readiness and fulfillment state from the lines' counters (`lines`: all of the order's
+    lines as they are now, when the caller has them; else read)."""
+    if lines is None:
+        lines = list(SalesOrderLine.objects.filter(order=order))
+    if _release_gate(order, lines):
         _record_release(order, actor)
     order.save(update_fields=[*fields, "readiness", "released_at", "fulfillment_state"])
 
 
 def _physical_lines(order: SalesOrder, quantities: Quantities) -> dict[int, SalesOrderLine]:
-    lines = {line.position: line for line in SalesOrderLine.objects.filter(order=order, position__in=list(quantities))}
+    """All of the order's lines by position, checked that `quantities` names physical ones."""
+    lines = {line.position: line for line in SalesOrderLine.objects.filter(order=order)}
     for position, quantity in quantities.items():
         line = lines.get(position)
         if line is None or line.article_kind != ArticleKind.PHYSICAL:
@@ -61,9 +66,11 @@ def _physical_lines(order: SalesOrder, quantities: Quantities) -> dict[int, Sale
     return lines
 
 
-def _move(order: SalesOrder, quantities: Quantities, guard: str, changes: dict, what: str) -> None:
+def _move(order: SalesOrder, quantities: Quantities, guard: str, changes: dict, what: str) -> list[SalesOrderLine]:
     """One guarded UPDATE per line: `guard` names the condition (as a Q over F(...) of the
-    quantity) the row must meet; `changes` the counters to move by the quantity."""
+    quantity) the row must meet; `changes` the counters to move by the quantity. Returns all
+    the order's lines with the counters as they are now (the order is locked: nobody else
+    moves them meanwhile)."""
     lines = _physical_lines(order, quantities)
     for position, quantity in sorted(quantities.items()):
         condition = _GUARDS[guard](quantity)
@@ -72,6 +79,9 @@ def _move(order: SalesOrder, quantities: Quantities, guard: str, changes: dict, 
         if not moved:
             raise InvalidInput(f"{what}: line {position} of {order.number} has fewer than {quantity} units for it",
                                details={"field": "quantity", "position": position})
+        for name, sign in changes.items():
+            setattr(lines[position], name, getattr(lines[position], name) + sign * quantity)
+    return list(lines.values())
 
 
 def _refuse_cancelled(order: SalesOrder, what: str) -> None:
@@ -96,8 +106,8 @@ def order_lines_picked(*, order: SalesOrder, quantities: Quantities, actor: Acto
     units are no longer on any pick list)."""
     order = order_lock(order=order)
     _refuse_cancelled(order, "picked")
-    _move(order, quantities, "on_pick_list", {"picking_quantity": -1, "picked_quantity": 1}, "picked")
-    _refresh(order, actor, fields=[])
+    lines = _move(order, quantities, "on_pick_list", {"picking_quantity": -1, "picked_quantity": 1}, "picked")
+    _refresh(order, actor, fields=[], lines=lines)
     return order
 
 
@@ -108,8 +118,8 @@ def order_lines_packed(*, order: SalesOrder, quantities: Quantities, actor: Acto
     order = order_lock(order=order)
     if order.status != SalesOrderStatus.OPEN:
         raise InvalidInput(f"order {order.number} is {order.status}", details={"field": "order"})
-    _move(order, quantities, "picked_not_packed", {"packed_quantity": 1, "reserved_quantity": -1}, "packed")
-    _refresh(order, actor, fields=[])
+    lines = _move(order, quantities, "picked_not_packed", {"packed_quantity": 1, "reserved_quantity": -1}, "packed")
+    _refresh(order, actor, fields=[], lines=lines)
     return order
 
 
@@ -118,8 +128,8 @@ def order_lines_shipped(*, order: SalesOrder, quantities: Quantities, actor: Act
     """Packed units were handed to the carrier. Not for a cancelled order."""
     order = order_lock(order=order)
     _refuse_cancelled(order, "handed over")
-    _move(order, quantities, "packed_not_shipped", {"shipped_quantity": 1}, "shipped")
-    _refresh(order, actor, fields=[])
+    lines = _move(order, quantities, "packed_not_shipped", {"shipped_quantity": 1}, "shipped")
+    _refresh(order, actor, fields=[], lines=lines)
     return order
 
 
@@ -181,6 +191,6 @@ def order_lines_pick_dropped(*, order: SalesOrder, quantities: Quantities, actor
     """Units taken off a pick list without being picked (the order was packed without them):
     still reserved in their bins, they wait for a later pick run."""
     order = order_lock(order=order)
-    _move(order, quantities, "on_pick_list", {"picking_quantity": -1}, "dropped from the pick list")
-    _refresh(order, actor, fields=[])
+    lines = _move(order, quantities, "on_pick_list", {"picking_quantity": -1}, "dropped from the pick list")
+    _refresh(order, actor, fields=[], lines=lines)
     return order

@@ -24,7 +24,7 @@ from kontorhaus.flows.pack_and_ship import (
     order_pack_by_single_scan,
     shipment_handed_over,
 )
-from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_run_start
+from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_list_confirmed, pick_run_start
 from kontorhaus.fulfillment.selectors_picking import (
     open_pick_run_of,
     order_number_for_code,
@@ -125,6 +125,22 @@ def pick_run_scan(request: HttpRequest, number: str) -> HttpResponse:
                     "quantity": quantity, "sku": row.article.sku, "bin": row.location}
             except DomainError as exc:
                 error = exc.message
+    run.refresh_from_db()
+    template = "web/pick_run_detail.html#picking" if request.htmx else "web/pick_run_detail.html"
+    return render(request, template, _pick_context(run, error=error, message=message))
+
+
+@require_POST
+@login_required
+def pick_run_all_picked(request: HttpRequest, number: str) -> HttpResponse:
+    """The picker ticked off the printed list: every open row is confirmed at once."""
+    run = _run_or_404(number)
+    error = message = ""
+    try:
+        units = sum(a.quantity for a in pick_list_confirmed(run=run, actor=_actor(request)))
+        message = _("The whole list is picked: %(units)s units.") % {"units": units}
+    except DomainError as exc:
+        error = exc.message
     run.refresh_from_db()
     template = "web/pick_run_detail.html#picking" if request.htmx else "web/pick_run_detail.html"
     return render(request, template, _pick_context(run, error=error, message=message))

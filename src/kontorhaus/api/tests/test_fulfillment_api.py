@@ -90,3 +90,13 @@ def test_wrong_and_duplicate_input_changes_nothing(api_client, order):
 
 def test_the_api_needs_a_token(client, order):
     assert client.post("/api/v1/pick-runs", {"mode": "batch", "size": 1}, content_type=JSON).status_code == 401
+
+
+def test_the_whole_list_confirmed_at_once_and_not_twice(api_client, order):
+    run = _post(api_client, "/pick-runs", {"mode": "single", "order_number": order.number}).json()
+    response = _post(api_client, f"/pick-runs/{run['number']}/all-picked", {})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "completed" and response.json()["rows"][0]["picked"] == 2
+    again = _post(api_client, f"/pick-runs/{run['number']}/all-picked", {})
+    assert again.status_code == 422 and again.json()["details"]["field"] == "run"
+    assert _post(api_client, "/pick-runs/KO-1999-000001/all-picked", {}).status_code == 404

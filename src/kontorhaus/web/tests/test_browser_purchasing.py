@@ -53,6 +53,9 @@ def test_supplier_terms_reorder_and_receive_by_scanning(browser_page):
 
     # and the goods are received by scanning the GTIN ten times
     page.click("#po-receive")
+    # the scanner types only once the page's script listens (before, Enter submits the form)
+    page.wait_for_url(re.compile(r"/receive/$"))
+    page.wait_for_load_state("load")
     for _ in range(10):
         page.fill("#scan", "4006381333931")
         page.press("#scan", "Enter")

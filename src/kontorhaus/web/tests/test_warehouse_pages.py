@@ -106,3 +106,20 @@ def test_write_off_csv_as_of_a_day_and_the_ledger(client_in, hall):
     assert client_in.get("/warehouse/export/?date=gestern").status_code == 422
     ledger = client_in.get("/warehouse/articles/MUG/").content.decode()
     assert "Sturz" in ledger and "+5" in ledger and "-2" in ledger
+
+
+def test_the_whole_pick_list_is_confirmed_from_the_page_once(client_in, hall):
+    from kontorhaus.fulfillment.tests.factories_picking import released_order, start  # noqa: PLC0415
+
+    order = released_order(("MUG", 2))
+    run = start("single", order_number=order.number)
+    page = client_in.get(f"/pick-runs/{run.number}/")
+    assert b'id="all-picked"' in page.content
+    done = client_in.post(f"/pick-runs/{run.number}/all-picked/")
+    assert done.status_code == 200 and b'id="scan-ok"' in done.content and b'id="all-picked"' not in done.content
+    assert SalesOrderLine.objects.get(order=order, sku="MUG").picked_quantity == 2
+    again = client_in.post(f"/pick-runs/{run.number}/all-picked/")
+    assert b'id="scan-error"' in again.content
+    assert SalesOrderLine.objects.get(order=order, sku="MUG").picked_quantity == 2
+    assert client_in.get(f"/pick-runs/{run.number}/all-picked/").status_code == 405
+    assert client_in.post("/pick-runs/KO-1999-000001/all-picked/").status_code == 404
