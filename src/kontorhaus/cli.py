@@ -113,6 +113,10 @@ PASS_THROUGH = {
     "reorder": ("kontorhaus_reorder", "the reorder proposals per supplier; --create makes draft purchase orders"),
     "receive": ("kontorhaus_receive", "goods receipt: PO_NUMBER SKU=QTY[@BIN] ... [--receipt-id ID]"),
     "pick-run": ("kontorhaus_pick_run", "create a pick run from released orders"),
+    "ship": ("kontorhaus_ship", "book SHIPMENT... [--labels FILE]; import-tracking FILE.csv"),
+    "tracking": ("kontorhaus_tracking", "refresh: fetch tracking events from the carriers"),
+    "fake-dhl": ("kontorhaus_fake_dhl", "run the local fake DHL server for trying booking (--port 8765)"),
+    "returns": ("kontorhaus_returns", "returns: list, receive CODE, deadlines (refund deadlines of withdrawals)"),
 }
 
 

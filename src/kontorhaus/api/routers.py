@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from . import articles, documents, einvoices, fulfillment, orders, payments, purchasing, quotes, refunds, warehouse
+from . import returns as returns_api
 
 
 def register_routers(api: NinjaAPI) -> None:
@@ -14,3 +15,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("", warehouse.router)
     api.add_router("", fulfillment.router)
     api.add_router("", purchasing.router)
+    api.add_router("", returns_api.router)

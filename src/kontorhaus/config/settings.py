@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kontorhaus.billing",
     "kontorhaus.fulfillment",
     "kontorhaus.purchasing",
+    "kontorhaus.returns",
     "kontorhaus.notifications",
     "kontorhaus.documents",
     "kontorhaus.integrations",
@@ -223,6 +224,9 @@ KONTORHAUS = {
     "DOWNLOAD_DAYS": int(os.environ.get("KONTORHAUS_DOWNLOAD_DAYS", 30)),
     "DOWNLOAD_LIMIT": int(os.environ.get("KONTORHAUS_DOWNLOAD_LIMIT", 5)),
     "PUBLIC_URL": os.environ.get("KONTORHAUS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # Returns: the withdrawal/return period in days from receipt of the goods (14 by law, § 355 BGB; a shop
+    # may grant more). The delivery note's return slip prints it and the deadline it gives at the least.
+    "RETURN_PERIOD_DAYS": int(os.environ.get("KONTORHAUS_RETURN_PERIOD_DAYS", 14)),
     # Refunds: PSP refund APIs (credentials from the environment), tried REFUND_MAX_ATTEMPTS times.
     "STRIPE_API_BASE": os.environ.get("KONTORHAUS_STRIPE_API_BASE", "https://api.stripe.com"),
     "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),

@@ -10,6 +10,7 @@ class NumberKind(models.TextChoices):
     PURCHASE_ORDER = "purchase_order", "Purchase order"
     PICK_RUN = "pick_run", "Pick run"
     SHIPMENT = "shipment", "Shipment (delivery note)"
+    RETURN = "return", "Return (RMA)"
 
 
 class NumberSequence(models.Model):

@@ -35,6 +35,7 @@ PREFIXES = {
     NumberKind.PURCHASE_ORDER: "BE",  # Bestellung
     NumberKind.PICK_RUN: "KO",  # Kommissionierung
     NumberKind.SHIPMENT: "LS",  # Lieferschein
+    NumberKind.RETURN: "RT",  # Retoure
 }
 DEFAULT_PATTERN = "{prefix}-{year}-{number}"
 PADDING = 6

@@ -5,7 +5,10 @@ AU-2026-000123 stays short) for order numbers, SKUs and totes, and EAN-13 for GT
 dozen lines of tables instead of a dependency: each SVG is one <path>, so a pick list of
 hundreds of codes stays small and quick to compile."""
 
+import io
 from collections.abc import Iterable
+
+import segno
 
 # Widths (bar, space, bar, ...) of Code 128 symbols 0..106; 103-105 start A/B/C, 106 stop.
 _CODE128 = (
@@ -142,3 +145,15 @@ def article_barcode(*, sku: str, gtin: str, height: int = 40) -> tuple[str, str]
     if ean:
         return "ean13", svg(ean13_modules(ean), height=height)
     return "code128", barcode_svg(sku, height=height)
+
+
+def qr_svg(payload: str) -> str:
+    """QR code of `payload` (a URL) as SVG: segno, error correction at least M (segno raises
+    it when the size allows), the standard four-module quiet zone, one <path>; the template
+    sets the printed size. "" for an empty payload."""
+    if not payload:
+        return ""
+    out = io.BytesIO()
+    segno.make(payload, error="m", micro=False).save(out, kind="svg", xmldecl=False, nl=False, svgclass=None,
+                                                      lineclass=None)
+    return out.getvalue().decode("ascii")

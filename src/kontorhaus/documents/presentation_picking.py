@@ -1,13 +1,14 @@
 """Print data for the warehouse's documents: the pick list (rows in walking order with the
 article's barcode, then one block per tote with the order number's barcode) and the delivery
-note (Lieferschein). Barcodes are made here as SVG; the templates only place them. Reads no
-clock."""
+note (Lieferschein) with its return slip. Barcodes are made here as SVG; the templates only
+place them. Reads no clock."""
 
 from typing import Any
 
 from .barcodes import article_barcode, barcode_svg
 from .labels import labels_for
 from .presentation import Formatter, _footer, address_lines
+from .presentation_return_slip import return_slip_print_data
 
 TEXTS = {
     "de": {"pick_list": "Pickliste", "delivery_note": "Lieferschein", "bin": "Lagerplatz", "article": "Artikel",
@@ -78,4 +79,5 @@ def delivery_note_print_data(snapshot: dict[str, Any]) -> dict[str, Any]:
         "lines": [{"position": str(line["position"]), "sku": line["sku"], "name": line["name"],
                    "quantity": fmt.quantity(str(line["quantity"]))} for line in snapshot["lines"]],
         "footer": _footer(seller, labels),
+        "return_slip": return_slip_print_data(snapshot, fmt),
     }

@@ -118,5 +118,6 @@ class DownloadLog(models.Model):
         return f"{self.grant} at {self.at:%Y-%m-%d %H:%M}"
 
 
+from .models_carriers import *  # noqa: E402, F403 -- carrier accounts, tracking events and alerts
 from .models_picking import *  # noqa: E402, F403 -- pick runs, in their own module
 from .models_shipping import *  # noqa: E402, F403 -- shipments and parcels

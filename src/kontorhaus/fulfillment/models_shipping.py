@@ -1,6 +1,7 @@
-"""Shipments: what was packed for an order, in one or more parcels. Booking with a carrier
-comes later: a shipment knows its carrier (the order's shipping method) and leaves the
-tracking number empty until then."""
+"""Shipments: what was packed for an order, in one or more parcels. A shipment knows its
+carrier (the order's shipping method); booking it with the carrier account that serves that
+method gives every parcel a tracking number and a label, and tracking fills in the parcel's
+status and events (models_carriers)."""
 
 from django.db import models
 
@@ -15,7 +16,15 @@ class Shipment(models.Model):
     order_number = models.CharField(max_length=32, db_index=True)
     status = models.CharField(max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.PACKED)
     carrier = models.CharField(max_length=32, blank=True, default="")
-    tracking_number = models.CharField(max_length=64, blank=True, default="")  # set by carrier booking
+    tracking_number = models.CharField(max_length=64, blank=True, default="")  # the first parcel's, for lists
+    carrier_account = models.ForeignKey("fulfillment.CarrierAccount", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="shipments")
+    # The last failed booking, in words for the packer; cleared by the next successful one.
+    booking_error = models.TextField(blank=True, default="")
+    booking_error_at = models.DateTimeField(null=True, blank=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
     pick_run = models.CharField(max_length=32, blank=True, default="")
     language = models.CharField(max_length=8, default="de")
     # Copied from the order when packed: the delivery note stays what went into the parcel.
@@ -62,6 +71,18 @@ class Parcel(models.Model):
     width_cm = models.PositiveSmallIntegerField()
     height_cm = models.PositiveSmallIntegerField()
     tracking_number = models.CharField(max_length=64, blank=True, default="")
+    # The key of the tracking link template (dhl, dpd, ...): the shipment's carrier, or the one
+    # named when the number was typed or imported.
+    tracking_carrier = models.CharField(max_length=32, blank=True, default="")
+    label_pdf = models.BinaryField(blank=True, default=b"")
+    booking_warnings = models.JSONField(default=list, blank=True)
+    return_tracking_number = models.CharField(max_length=64, blank=True, default="")
+    return_label_pdf = models.BinaryField(blank=True, default=b"")
+    # Derived from the newest tracking event with a known status (TrackingStatus values).
+    tracking_status = models.CharField(max_length=24, blank=True, default="")
+    last_event_text = models.CharField(max_length=300, blank=True, default="")
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    tracking_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["shipment", "position"]
@@ -69,6 +90,7 @@ class Parcel(models.Model):
             models.UniqueConstraint(fields=["shipment", "position"], name="uniq_parcel_position"),
             models.CheckConstraint(condition=models.Q(weight_grams__gt=0), name="parcel_weight_positive"),
         ]
+        indexes = [models.Index(fields=["tracking_number"], name="parcel_tracking_number_idx")]
 
     def __str__(self) -> str:
         return f"{self.shipment_id} #{self.position}"

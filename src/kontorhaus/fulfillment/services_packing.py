@@ -93,7 +93,7 @@ def shipment_create(*, data: ShipmentData, actor: Actor) -> Shipment:
 def shipment_hand_over(*, shipment: Shipment, actor: Actor) -> Shipment:
     """The parcels went to the carrier. Handing over twice is refused (409)."""
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
-    if shipment.status == ShipmentStatus.SHIPPED:
+    if shipment.status not in (ShipmentStatus.PACKED, ShipmentStatus.BOOKED):
         raise InvalidTransition(f"shipment {shipment.number} was handed over already",
                                 details={"field": "shipment", "from": shipment.status, "to": ShipmentStatus.SHIPPED})
     fields = transition(shipment, to=ShipmentStatus.SHIPPED, table=SHIPMENT_TRANSITIONS,

@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 
 from kontorhaus.core import clock
 from kontorhaus.core.models import CompanyProfile
+from kontorhaus.documents.portal_links import RETURNS, portal_link
 from kontorhaus.sales.models import SalesOrder
 
 from .selectors_picking import pick_rows, pick_run_get, pick_run_totes, shipment_get, tote_code
@@ -55,4 +56,7 @@ def delivery_note_snapshot(number: str) -> dict[str, Any]:
         "lines": [{"position": line.line_position, "sku": line.sku, "name": line.name, "quantity": line.quantity}
                   for line in shipment.lines.all()],
         "parcels": len(shipment.parcels.all()),
+        # The return slip: the period it prints and the signed portal link its QR code carries.
+        "return_period_days": settings.KONTORHAUS["RETURN_PERIOD_DAYS"],
+        "return_portal_url": portal_link(RETURNS, order_number=shipment.order_number),
     }

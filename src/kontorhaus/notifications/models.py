@@ -13,6 +13,10 @@ class EmailTemplate(models.TextChoices):
     DIGITAL_DELIVERY = "digital_delivery", "Digital delivery"
     QUOTE = "quote", "Quote"
     PURCHASE_ORDER = "purchase_order", "Purchase order"
+    WITHDRAWAL_CONFIRMATION = "withdrawal_confirmation", "Withdrawal confirmation"
+    RETURN_REGISTERED = "return_registered", "Return registered"
+    SHIPMENT_CONFIRMATION = "shipment_confirmation", "Shipment confirmation"
+    SHIPMENT_DELAYED = "shipment_delayed", "Shipment delayed"
 
 
 class OutgoingEmail(models.Model):

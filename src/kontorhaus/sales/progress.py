@@ -46,7 +46,7 @@ def derive_payment_state(*, owed: Decimal, paid: Decimal, refunded: Decimal, tot
 def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     *, shipped_by_line: Iterable[tuple[int, int]], released: bool = False,
     delivered_by_line: Iterable[tuple[int, int]] = (), packed_by_line: Iterable[tuple[int, int]] = (),
-    picking: bool = False,
+    picking: bool = False, carrier_delivered_by_line: Iterable[tuple[int, int]] = (),
 ) -> FulfillmentState:
     """(ordered, shipped) per physical line — shipped meaning handed to the carrier —, whether
     the order was released to the warehouse, (ordered, delivered) per digital or service line,
@@ -56,6 +56,7 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     | physical lines                          | state             |
     |-----------------------------------------|-------------------|
     | none; digital/service all delivered     | delivered         |
+    | every unit delivered by the carrier     | delivered         |
     | every unit shipped                      | shipped           |
     | some units shipped                      | partially_shipped |
     | some units packed, not handed over yet  | packed            |
@@ -63,8 +64,8 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     | released to the warehouse               | released          |
     | otherwise                               | unfulfilled       |
 
-    The physical part governs a mixed order. Delivered and returned come with the shipping
-    and returns issues."""
+    `carrier_delivered_by_line` is (ordered, delivered) per physical line, delivered meaning
+    the carrier reported the parcel delivered. The physical part governs a mixed order."""
     lines = list(shipped_by_line)
     delivered = list(delivered_by_line)
     if not lines and delivered and all(d >= o for o, d in delivered):
@@ -72,6 +73,9 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     if not lines:
         return FulfillmentState.RELEASED if released else FulfillmentState.UNFULFILLED
     shipped = sum(s for _, s in lines)
+    carrier_delivered = list(carrier_delivered_by_line)
+    if shipped and carrier_delivered and all(d >= o for o, d in carrier_delivered):
+        return FulfillmentState.DELIVERED
     if shipped and all(s >= o for o, s in lines):
         return FulfillmentState.SHIPPED
     if shipped:

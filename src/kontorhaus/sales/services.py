@@ -207,6 +207,8 @@ def fulfillment_state_of(order: SalesOrder, lines: list[SalesOrderLine]) -> str:
         released=order.released_at is not None,
         delivered_by_line=[(line.quantity, line.delivered_quantity) for line in lines
                            if line.article_kind in DELIVERED_NOT_SHIPPED],
+        # a physical line's delivered_quantity counts units the carrier delivered
+        carrier_delivered_by_line=[(line.quantity, line.delivered_quantity) for line in physical],
     )
 
 

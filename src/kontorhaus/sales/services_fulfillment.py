@@ -97,6 +97,7 @@ _GUARDS = {
     "on_pick_list": lambda q: Q(picking_quantity__gte=q),
     "picked_not_packed": lambda q: Q(picked_quantity__gte=F("packed_quantity") + q, reserved_quantity__gte=q),
     "packed_not_shipped": lambda q: Q(packed_quantity__gte=F("shipped_quantity") + q),
+    "shipped_not_delivered": lambda q: Q(shipped_quantity__gte=F("delivered_quantity") + q),
 }
 
 
@@ -193,4 +194,18 @@ def order_lines_pick_dropped(*, order: SalesOrder, quantities: Quantities, actor
     order = order_lock(order=order)
     lines = _move(order, quantities, "on_pick_list", {"picking_quantity": -1}, "dropped from the pick list")
     _refresh(order, actor, fields=[], lines=lines)
+    return order
+
+
+@operation
+def order_lines_carrier_delivered(*, order: SalesOrder, quantities: Quantities, actor: Actor) -> SalesOrder:
+    """The carrier delivered shipped units (tracking says so): once every physical unit is
+    delivered, the order's fulfillment state is delivered. Only shipped units can be delivered,
+    and each only once (guarded), so a tracking event seen twice changes nothing the second time."""
+    order = order_lock(order=order)
+    before = order.fulfillment_state
+    lines = _move(order, quantities, "shipped_not_delivered", {"delivered_quantity": 1}, "delivered")
+    _refresh(order, actor, fields=[], lines=lines)
+    record(action=AuditAction.SALES_ORDER_LINES_CARRIER_DELIVERED, obj=order, actor=actor, order_number=order.number,
+           data={"lines": dict(sorted(quantities.items())), "from": before, "to": order.fulfillment_state})
     return order

@@ -139,6 +139,15 @@ AUDIT_ACTION = {
     AuditAction.FULFILLMENT_DIGITAL_DELIVERY_PARKED: _("Digital delivery parked"),
     AuditAction.FULFILLMENT_DOWNLOAD_GRANT_USED: _("File downloaded"),
     AuditAction.SALES_QUOTE_ACCEPTED: _("Quote accepted"),  # on the timeline of the order it became
+    AuditAction.RETURNS_WITHDRAWAL_DECLARED: _("Withdrawal received"),
+    AuditAction.RETURNS_WITHDRAWAL_ALERTED: _("Refund deadline of the withdrawal near"),
+    AuditAction.RETURNS_RETURN_REGISTERED: _("Return registered"),
+    AuditAction.RETURNS_RETURN_RECEIVED: _("Return received"),
+    AuditAction.RETURNS_RETURN_INSPECTED: _("Return inspected"),
+    AuditAction.RETURNS_RETURN_REFUND_PROPOSED: _("Refund proposed"),
+    AuditAction.RETURNS_RETURN_REFUNDED: _("Return refunded"),
+    AuditAction.RETURNS_RETURN_CLOSED: _("Return closed"),
+    AuditAction.RETURNS_RETURN_CANCELLED: _("Return cancelled"),
 }
 
 _ALL = {

@@ -5,8 +5,10 @@ from . import (
     urls_accounting,
     urls_einvoice,
     urls_fulfillment,
+    urls_portal,
     urls_purchasing,
     urls_quotes,
+    urls_returns,
     urls_settings,
     urls_warehouse,
     views,
@@ -60,3 +62,4 @@ urlpatterns = [
 urlpatterns += urls_quotes.urlpatterns + urls_settings.urlpatterns + urls_accounting.urlpatterns
 urlpatterns += urls_einvoice.urlpatterns
 urlpatterns += urls_warehouse.urlpatterns + urls_fulfillment.urlpatterns + urls_purchasing.urlpatterns
+urlpatterns += urls_portal.urlpatterns + urls_returns.urlpatterns

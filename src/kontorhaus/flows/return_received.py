@@ -1,0 +1,58 @@
+"""Return received: the warehouse scans the return slip or label (order number, RMA number or
+the label's tracking number), the return counts as received, and each item is inspected.
+
+Inspection is one transaction per submission: what was found is recorded on the return's lines
+and the goods enter the ledger at the same time — resellable ones into a bin of a sellable
+warehouse (the article's bin unless another is named), damaged ones written off (returns ->
+loss) or into quarantine (a bin of the non-sellable quarantine warehouse), wrong items flagged
+(into quarantine when a bin is named, else kept aside without a move). The last line makes the
+return inspected, and the refund proposal is computed (returns.proposal).
+"""
+
+from dataclasses import replace
+
+from kontorhaus.core.audit import Actor
+from kontorhaus.core.transactions import flow
+from kontorhaus.inventory.services import stock_bin_for
+from kontorhaus.inventory.services_returns import quarantine_location, stock_return_to_bin, stock_return_write_off
+from kontorhaus.returns.models import ReturnLine, ReturnRequest
+from kontorhaus.returns.services import return_policy_get
+from kontorhaus.returns.services_inspection import LineInspection, return_lines_inspect, return_receive
+from kontorhaus.returns.states import Condition, Disposition
+
+
+@flow
+def return_goods_received(*, request: ReturnRequest, actor: Actor) -> ReturnRequest:
+    return return_receive(request=request, actor=actor)
+
+
+def _with_bin(request: ReturnRequest, inspection: LineInspection) -> LineInspection:
+    """The default bin: the article's for resellable goods, the quarantine warehouse's for the rest."""
+    if inspection.location is not None:
+        return inspection
+    if inspection.disposition == Disposition.QUARANTINED:
+        return replace(inspection, location=quarantine_location(code=return_policy_get().quarantine_warehouse))
+    if inspection.disposition == Disposition.RESTOCKED and inspection.condition == Condition.RESELLABLE:
+        line = request.lines.select_related("article").filter(position=inspection.position).first()
+        if line is not None and line.article is not None and line.article.is_stocked:
+            return replace(inspection, location=stock_bin_for(line.article))
+    return inspection
+
+
+def _book(request: ReturnRequest, line: ReturnLine, actor: Actor) -> None:
+    reference, note = request.number, f"{request.number}/{line.position} {line.condition}"
+    if line.disposition in (Disposition.RESTOCKED, Disposition.QUARANTINED):
+        stock_return_to_bin(article=line.article, location=line.location, quantity=line.quantity,
+                            reference=reference, note=note, actor=actor)
+    elif line.disposition == Disposition.WRITTEN_OFF:
+        stock_return_write_off(article=line.article, quantity=line.quantity, reference=reference, note=note,
+                               actor=actor)
+
+
+@flow
+def return_inspect(*, request: ReturnRequest, inspections: list[LineInspection], actor: Actor) -> ReturnRequest:
+    """Inspect the named lines (all or some); stock moves with the inspection, in one transaction."""
+    inspections = [_with_bin(request, i) for i in inspections]
+    for line in return_lines_inspect(request=request, inspections=inspections, actor=actor):
+        _book(request, line, actor)
+    return ReturnRequest.objects.get(pk=request.pk)

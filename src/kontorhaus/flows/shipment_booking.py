@@ -1,0 +1,194 @@
+"""Book a shipment with its carrier: labels and tracking numbers for every parcel, and the
+shipment e-mail to the customer.
+
+The packer presses "Book" and the label should print right away, so booking runs in the
+request, not the worker: the carrier call is made outside any database transaction (it may take
+seconds and must not hold a lock), then its answer is recorded in one transaction together with
+the shipment e-mail (with the tracking links and the delivery note). What can go wrong:
+
+- the carrier refuses (invalid address, credentials, service down): nothing is recorded but the
+  message on the shipment; the adapter has already cancelled parcels booked in the same call;
+- the shipment was booked meanwhile (two clicks, two packers): the second booking is cancelled
+  at the carrier and refused here, so one booking stands;
+- it is booked already: refused before any carrier call (idempotent).
+
+Also here: cancelling a booking, booking many shipments (a pick run) at once, and the return
+label a customer prints from the portal (`return_label_create`)."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kontorhaus.core import clock
+from kontorhaus.core.audit import Actor
+from kontorhaus.core.exceptions import DomainError, InvalidInput, InvalidTransition
+from kontorhaus.core.selectors import company_profile_get
+from kontorhaus.core.transactions import flow
+from kontorhaus.fulfillment.carriers.base import CarrierError, ReturnRequest
+from kontorhaus.fulfillment.carriers.registry import adapter_for
+from kontorhaus.fulfillment.models import CarrierAccount, CarrierKind, CarrierReturnLabel, Shipment
+from kontorhaus.fulfillment.selectors_carriers import carrier_account_of, return_carrier_account
+from kontorhaus.fulfillment.selectors_picking import shipment_get
+from kontorhaus.fulfillment.services_booking import (
+    booking_request,
+    consignee_address,
+    return_label_store,
+    shipment_booking_cancel_record,
+    shipment_booking_failed,
+    shipment_booking_record,
+    shipper_address,
+)
+from kontorhaus.fulfillment.services_carriers import carrier_config
+from kontorhaus.fulfillment.states_picking import ShipmentStatus
+
+from .shipment_confirmation import shipment_confirmation_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+class CarrierRefused(DomainError):
+    """The carrier did not book; `kind` says why (carriers.base.CarrierErrorKind)."""
+
+    code = "carrier_refused"
+    status = 422
+
+    def __init__(self, message: str, *, kind: str):
+        super().__init__(message, details={"field": "carrier", "kind": kind})
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class ReturnLabel:
+    tracking_number: str
+    label_pdf: bytes
+    carrier_name: str = "DHL"
+
+
+def _bookable_account(shipment: Shipment) -> CarrierAccount:
+    if shipment.status != ShipmentStatus.PACKED:
+        raise InvalidTransition(f"shipment {shipment.number} is {shipment.status}: it was booked already",
+                                code="already_booked", details={"field": "shipment", "status": shipment.status})
+    account = carrier_account_of(shipment)
+    if account is None:
+        raise InvalidInput(f"no carrier account books shipping method {shipment.carrier or '(none)'}: add one under "
+                           "Settings → Carriers, or enter the tracking number by hand",
+                           details={"field": "carrier", "reason": "no_account"})
+    if account.kind != CarrierKind.DHL_PARCEL_DE or not account.active:
+        raise InvalidInput(f"{account.name} is booked in the carrier's own software: enter or import the tracking "
+                           "number", details={"field": "carrier", "reason": "manual"})
+    return account
+
+
+def shipment_book(*, shipment: Shipment, actor: Actor) -> Shipment:
+    """Book every parcel of a packed shipment with its carrier; raises CarrierRefused (with the
+    message also stored on the shipment) when the carrier does not book."""
+    account = _bookable_account(shipment)
+    profile = company_profile_get()
+    shipper = shipper_address(profile)
+    request = booking_request(shipment=shipment, shipper=shipper, ship_date=clock.today(),
+                              return_address=shipper if account.returns_enabled else None)
+    adapter = adapter_for(carrier_config(account))
+    try:
+        result = adapter.book(request)
+    except CarrierError as error:
+        shipment_booking_failed(shipment=shipment, message=error.message, kind=error.kind, actor=actor)
+        raise CarrierRefused(error.message, kind=error.kind) from error
+    try:
+        return _booked(shipment=shipment, account=account, result=result, actor=actor)
+    except DomainError:
+        numbers = [p.tracking_number for p in result.parcels]
+        try:
+            adapter.cancel(numbers)
+        except CarrierError:
+            logger.exception("booking of %s could not be recorded nor cancelled: delete %s at the carrier",
+                             shipment.number, numbers)
+        raise
+
+
+@flow
+def _booked(*, shipment: Shipment, account: CarrierAccount, result, actor: Actor) -> Shipment:
+    shipment = shipment_booking_record(shipment=shipment, account=account, result=result, actor=actor)
+    shipment_confirmation_enqueue(shipment=shipment)
+    return shipment
+
+
+@dataclass(frozen=True)
+class BulkBooking:
+    booked: list[Shipment]
+    failed: list[tuple[str, str]]  # (shipment number, message)
+
+
+def shipments_book(*, shipments: Iterable[Shipment], actor: Actor) -> BulkBooking:
+    """Book many shipments (a pick run's): each on its own, so one bad address does not stop
+    the others; already booked ones count as booked (their labels print again)."""
+    booked, failed = [], []
+    for shipment in shipments:
+        if shipment.status == ShipmentStatus.BOOKED:
+            booked.append(shipment)
+            continue
+        try:
+            booked.append(shipment_book(shipment=shipment, actor=actor))
+        except DomainError as error:
+            failed.append((shipment.number, error.message))
+    return BulkBooking(booked=booked, failed=failed)
+
+
+def shipment_booking_cancel(*, shipment: Shipment, actor: Actor) -> Shipment:
+    """Delete the booking at the carrier (before the parcels leave), then forget it here."""
+    shipment = shipment_get(number=shipment.number)
+    if shipment.status != ShipmentStatus.BOOKED:
+        raise InvalidTransition(f"shipment {shipment.number} is {shipment.status}: only a booked shipment that has "
+                                "not left can be cancelled", details={"field": "shipment"})
+    if shipment.carrier_account_id and shipment.carrier_account.kind == CarrierKind.DHL_PARCEL_DE:
+        numbers = [p.tracking_number for p in shipment.parcels.all() if p.tracking_number]
+        try:
+            adapter_for(carrier_config(shipment.carrier_account)).cancel(numbers)
+        except CarrierError as error:
+            raise CarrierRefused(error.message, kind=error.kind) from error
+    return shipment_booking_cancel_record(shipment=shipment, actor=actor)
+
+
+def return_label_create(*, order_number: str, actor: Actor) -> ReturnLabel | None:
+    """A return label for the order's customer: the DHL Retoure label booked with the outbound
+    parcel when there is one, else a new one from the DHL returns API. None when no carrier
+    account makes return labels (the portal then shows the return instructions instead)."""
+    stored = _outbound_return_label(order_number)
+    if stored is not None:
+        return stored
+    existing = CarrierReturnLabel.objects.filter(order_number=order_number).order_by("-created_at").first()
+    if existing is not None:
+        return ReturnLabel(tracking_number=existing.tracking_number, label_pdf=bytes(existing.label_pdf))
+    account = return_carrier_account()
+    shipment = Shipment.objects.filter(order_number=order_number).order_by("-packed_at").first()
+    if account is None or shipment is None:
+        return None
+    shipper = shipper_address(company_profile_get())
+    weight = max(sum(p.weight_grams for p in shipment.parcels.all()), 100)
+    request = ReturnRequest(reference=order_number, customer=consignee_address(shipment), return_address=shipper,
+                            weight_grams=weight)
+    try:
+        booked = adapter_for(carrier_config(account)).return_label(request)
+    except CarrierError:
+        logger.exception("no return label for %s", order_number)
+        return None
+    label = return_label_store(order_number=order_number, account=account, tracking_number=booked.tracking_number,
+                               label_pdf=booked.label_pdf, actor=actor)
+    return ReturnLabel(tracking_number=label.tracking_number, label_pdf=bytes(label.label_pdf))
+
+
+def _outbound_return_label(order_number: str) -> ReturnLabel | None:
+    for shipment in Shipment.objects.filter(order_number=order_number).order_by("-packed_at"):
+        for parcel in shipment.parcels.all():
+            if parcel.return_tracking_number and parcel.return_label_pdf:
+                return ReturnLabel(tracking_number=parcel.return_tracking_number,
+                                   label_pdf=bytes(parcel.return_label_pdf))
+    return None
+
+
+def return_label_order_number(*, tracking_number: str) -> str | None:
+    """The order a return label (outbound Retoure or portal-made) belongs to, for receiving."""
+    label = CarrierReturnLabel.objects.filter(tracking_number=tracking_number).first()
+    if label is not None:
+        return label.order_number
+    shipment = Shipment.objects.filter(parcels__return_tracking_number=tracking_number).first()
+    return shipment.order_number if shipment else None

@@ -1,0 +1,33 @@
+"""The return label path with a real carrier adapter against the local fake DHL server: the
+portal hands out the label PDF, and the warehouse finds the return by scanning its label."""
+
+import pytest
+from django.test import Client
+
+from kontorhaus.fulfillment.services_carriers import carrier_account_set
+from kontorhaus.fulfillment.tests import carrier_fixtures
+from kontorhaus.fulfillment.tests.carrier_fixtures import dhl_account_data
+from kontorhaus.returns.models import ReturnRequest
+from kontorhaus.returns.selectors import return_find_by_scan
+from kontorhaus.returns.tests.factories import shipped_order
+from kontorhaus.sales.tests.factories import TESTER
+from kontorhaus.web.portal_links import RETURN, portal_link_make
+
+pytestmark = pytest.mark.django_db
+fake_dhl, dhl_account = carrier_fixtures.fake_dhl, carrier_fixtures.dhl_account
+
+
+def test_portal_return_gets_the_dhl_label_and_the_label_scan_finds_it(client: Client, dhl_account, fake_dhl) -> None:
+    carrier_account_set(code="dhl", data=dhl_account_data(fake_dhl.url, returns_enabled=True), credentials={},
+                        actor=TESTER)
+    order = shipped_order(1)
+    token = portal_link_make(order_number=order.number, purpose=RETURN, max_age_days=7)
+    response = client.post(token, {"qty_1": "1", "reason_1": "does_not_fit"})
+    assert response.status_code == 302
+    created = ReturnRequest.objects.get()
+    assert created.label_tracking_number
+    page = client.get(response["Location"]).content.decode()
+    assert "return-label" in page and "return-instructions" not in page
+    pdf = client.get(response["Location"] + "label.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert return_find_by_scan(code=created.label_tracking_number).pk == created.pk
