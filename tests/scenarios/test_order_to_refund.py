@@ -234,10 +234,6 @@ def test_order_to_refund(fake_dhl):  # noqa: PLR0915 - one story, told in order
     for action in ("returns.withdrawal.declared", "returns.return.received", "returns.return.refunded"):
         assert action in timeline, (action, timeline)
 
-    # --- the missing tail: the order's derived fulfillment state after its goods came back ------
-    # ARCHITECTURE.md lists "returned" among the derived fulfillment states, but sales derives it
-    # from nothing yet (sales.progress.derive_fulfillment_state has no returned units to count).
-    # Everything above passed; this marks the one step of the story that is not built.
-    if order.fulfillment_state != "returned":
-        pytest.xfail(f"order {order.number} is {order.fulfillment_state!r} after its return was refunded: the "
-                     "derived fulfillment state 'returned' is not implemented (sales.progress)")
+    # --- every shipped unit is back: the order's derived fulfillment state is "returned" -------
+    assert order.fulfillment_state == "returned"
+    assert "sales.order.lines_returned" in timeline

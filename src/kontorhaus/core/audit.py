@@ -130,6 +130,7 @@ class AuditAction(StrEnum):
     FULFILLMENT_TRACKING_ALERT_RESOLVED = "fulfillment.tracking_alert.resolved"
     FULFILLMENT_RETURN_LABEL_CREATED = "fulfillment.return_label.created"
     SALES_ORDER_LINES_CARRIER_DELIVERED = "sales.order.lines_carrier_delivered"
+    SALES_ORDER_LINES_RETURNED = "sales.order.lines_returned"
 
 
 ORDER_SUBJECT = "sales.salesorder"

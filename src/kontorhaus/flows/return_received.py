@@ -9,6 +9,7 @@ loss) or into quarantine (a bin of the non-sellable quarantine warehouse), wrong
 return inspected, and the refund proposal is computed (returns.proposal).
 """
 
+from collections import defaultdict
 from dataclasses import replace
 
 from kontorhaus.core.audit import Actor
@@ -19,6 +20,7 @@ from kontorhaus.returns.models import ReturnLine, ReturnRequest
 from kontorhaus.returns.services import return_policy_get
 from kontorhaus.returns.services_inspection import LineInspection, return_lines_inspect, return_receive
 from kontorhaus.returns.states import Condition, Disposition
+from kontorhaus.sales.services_fulfillment import order_lines_returned
 
 
 @flow
@@ -51,8 +53,17 @@ def _book(request: ReturnRequest, line: ReturnLine, actor: Actor) -> None:
 
 @flow
 def return_inspect(*, request: ReturnRequest, inspections: list[LineInspection], actor: Actor) -> ReturnRequest:
-    """Inspect the named lines (all or some); stock moves with the inspection, in one transaction."""
+    """Inspect the named lines (all or some); stock moves with the inspection, and the orders
+    count their goods back (sales derives "returned" once all shipped units are), in one
+    transaction. A wrong item is not the order's goods coming back: it is not counted."""
     inspections = [_with_bin(request, i) for i in inspections]
+    back: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # order -> line -> units
+    orders = {}
     for line in return_lines_inspect(request=request, inspections=inspections, actor=actor):
         _book(request, line, actor)
+        if line.order is not None and line.order_line_position and line.condition != Condition.WRONG_ITEM:
+            back[line.order.pk][line.order_line_position] += line.quantity
+            orders[line.order.pk] = line.order
+    for pk in sorted(back):  # orders locked in primary-key order, as everywhere
+        order_lines_returned(order=orders[pk], quantities=dict(back[pk]), actor=actor)
     return ReturnRequest.objects.get(pk=request.pk)

@@ -106,6 +106,8 @@ class SalesOrderLine(models.Model):
     picked_quantity = models.PositiveIntegerField(default=0)
     packed_quantity = models.PositiveIntegerField(default=0)
     shipped_quantity = models.PositiveIntegerField(default=0)
+    # Shipped units that came back and were inspected in the warehouse (a return).
+    returned_quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]
@@ -117,6 +119,8 @@ class SalesOrderLine(models.Model):
                                    packed_quantity__lte=models.F("picked_quantity"),
                                    picked_quantity__lte=models.F("quantity")),
                 name="order_line_fulfillment_counters_ordered"),
+            models.CheckConstraint(condition=models.Q(returned_quantity__lte=models.F("shipped_quantity")),
+                                   name="order_line_returned_within_shipped"),
         ]
 
     def __str__(self) -> str:

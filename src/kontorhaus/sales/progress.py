@@ -47,6 +47,7 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     *, shipped_by_line: Iterable[tuple[int, int]], released: bool = False,
     delivered_by_line: Iterable[tuple[int, int]] = (), packed_by_line: Iterable[tuple[int, int]] = (),
     picking: bool = False, carrier_delivered_by_line: Iterable[tuple[int, int]] = (),
+    returned_by_line: Iterable[tuple[int, int]] = (),
 ) -> FulfillmentState:
     """(ordered, shipped) per physical line — shipped meaning handed to the carrier —, whether
     the order was released to the warehouse, (ordered, delivered) per digital or service line,
@@ -56,6 +57,7 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     | physical lines                          | state             |
     |-----------------------------------------|-------------------|
     | none; digital/service all delivered     | delivered         |
+    | every unit shipped, and all came back   | returned          |
     | every unit delivered by the carrier     | delivered         |
     | every unit shipped                      | shipped           |
     | some units shipped                      | partially_shipped |
@@ -65,7 +67,10 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     | otherwise                               | unfulfilled       |
 
     `carrier_delivered_by_line` is (ordered, delivered) per physical line, delivered meaning
-    the carrier reported the parcel delivered. The physical part governs a mixed order."""
+    the carrier reported the parcel delivered; `returned_by_line` is (shipped, returned) per
+    physical line, returned meaning received back and inspected. A partial return leaves the
+    state as it was (the return itself shows on the order). The physical part governs a mixed
+    order."""
     lines = list(shipped_by_line)
     delivered = list(delivered_by_line)
     if not lines and delivered and all(d >= o for o, d in delivered):
@@ -73,6 +78,9 @@ def derive_fulfillment_state(  # noqa: PLR0913 - keyword-only facts of one order
     if not lines:
         return FulfillmentState.RELEASED if released else FulfillmentState.UNFULFILLED
     shipped = sum(s for _, s in lines)
+    returned = list(returned_by_line)
+    if shipped and all(s >= o for o, s in lines) and returned and all(r >= s for s, r in returned):
+        return FulfillmentState.RETURNED
     carrier_delivered = list(carrier_delivered_by_line)
     if shipped and carrier_delivered and all(d >= o for o, d in carrier_delivered):
         return FulfillmentState.DELIVERED

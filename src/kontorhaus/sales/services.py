@@ -209,6 +209,7 @@ def fulfillment_state_of(order: SalesOrder, lines: list[SalesOrderLine]) -> str:
                            if line.article_kind in DELIVERED_NOT_SHIPPED],
         # a physical line's delivered_quantity counts units the carrier delivered
         carrier_delivered_by_line=[(line.quantity, line.delivered_quantity) for line in physical],
+        returned_by_line=[(line.shipped_quantity, line.returned_quantity) for line in physical],
     )
 
 

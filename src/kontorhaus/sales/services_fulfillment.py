@@ -209,3 +209,30 @@ def order_lines_carrier_delivered(*, order: SalesOrder, quantities: Quantities, 
     record(action=AuditAction.SALES_ORDER_LINES_CARRIER_DELIVERED, obj=order, actor=actor, order_number=order.number,
            data={"lines": dict(sorted(quantities.items())), "from": before, "to": order.fulfillment_state})
     return order
+
+
+@operation
+def order_lines_returned(*, order: SalesOrder, quantities: Quantities, actor: Actor) -> dict[int, int]:
+    """Shipped units came back and were inspected (a return): counted per line, at most what
+    was shipped and not counted back before — a return registered by hand may name more than
+    went out, and the warehouse's inspection must not fail for it. Returns what was counted;
+    once every shipped unit is back, the order is "returned"."""
+    order = order_lock(order=order)
+    lines = {line.position: line for line in SalesOrderLine.objects.filter(order=order)}
+    counted = {}
+    for position, quantity in sorted(quantities.items()):
+        line = lines.get(position)
+        if line is None or line.article_kind != ArticleKind.PHYSICAL or quantity <= 0:
+            continue
+        units = min(quantity, line.shipped_quantity - line.returned_quantity)
+        if units > 0 and SalesOrderLine.objects.filter(
+                pk=line.pk, shipped_quantity__gte=F("returned_quantity") + units).update(
+                returned_quantity=F("returned_quantity") + units):
+            line.returned_quantity += units
+            counted[position] = units
+    if counted:
+        before = order.fulfillment_state
+        _refresh(order, actor, fields=[], lines=list(lines.values()))
+        record(action=AuditAction.SALES_ORDER_LINES_RETURNED, obj=order, actor=actor, order_number=order.number,
+               data={"lines": counted, "from": before, "to": order.fulfillment_state})
+    return counted

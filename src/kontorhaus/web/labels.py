@@ -148,6 +148,18 @@ AUDIT_ACTION = {
     AuditAction.RETURNS_RETURN_REFUNDED: _("Return refunded"),
     AuditAction.RETURNS_RETURN_CLOSED: _("Return closed"),
     AuditAction.RETURNS_RETURN_CANCELLED: _("Return cancelled"),
+    AuditAction.FULFILLMENT_SHIPMENT_BOOKED: _("Shipment booked with the carrier"),
+    AuditAction.FULFILLMENT_SHIPMENT_BOOKING_FAILED: _("Carrier booking refused"),
+    AuditAction.FULFILLMENT_SHIPMENT_BOOKING_CANCELLED: _("Carrier booking cancelled"),
+    AuditAction.FULFILLMENT_PARCEL_TRACKING_NUMBER_SET: _("Tracking number entered"),
+    AuditAction.FULFILLMENT_PARCEL_STATUS_CHANGED: _("Parcel status changed"),
+    AuditAction.FULFILLMENT_SHIPMENT_DELIVERED: _("Shipment delivered"),
+    AuditAction.FULFILLMENT_SHIPMENT_RETURNED: _("Shipment returned to sender"),
+    AuditAction.FULFILLMENT_TRACKING_ALERT_RAISED: _("Tracking alert"),
+    AuditAction.FULFILLMENT_TRACKING_ALERT_RESOLVED: _("Tracking alert resolved"),
+    AuditAction.FULFILLMENT_RETURN_LABEL_CREATED: _("Return label created"),
+    AuditAction.SALES_ORDER_LINES_CARRIER_DELIVERED: _("Delivered by the carrier"),
+    AuditAction.SALES_ORDER_LINES_RETURNED: _("Goods back from the customer"),
 }
 
 _ALL = {

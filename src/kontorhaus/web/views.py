@@ -29,6 +29,8 @@ from kontorhaus.sales.selectors import customer_order_list, order_get, order_lis
 from . import labels
 from .forms import ArticleForm, ArticleSearchForm, OrderFilterForm, SearchForm
 from .pagination import keyset_page
+from .portal_links import ORDER as PORTAL_ORDER
+from .portal_links import portal_link_make
 
 PAGE_SIZE = 50
 CUSTOMER_ORDERS_SHOWN = 50
@@ -92,6 +94,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "shipments": shipment_list_for_order(order_number=order.number),
         "events": audit_event_list_for_order(order_number=order.number),
         "payment_methods": labels.choices("payment_method"),
+        # for support: the customer's own view of the order (tracking, withdrawal, return), a week valid
+        "portal_link": portal_link_make(order_number=order.number, purpose=PORTAL_ORDER, max_age_days=7),
     })
 
 

@@ -224,6 +224,10 @@ def test_order_detail_shows_everything(client_in, articles):
     assert "Order confirmation" in html and "erika@example.com" in html
     assert "Order placed" in html and "Invoice issued" in html and "Payment recorded" in html
     assert "test:web" in html
+    # the customer's portal view of this order, for support
+    portal = response.context["portal_link"]
+    assert 'id="portal-link"' in html and client_in.get(portal).status_code == 200
+    assert order.number in client_in.get(portal).content.decode()
 
 
 def test_order_detail_of_cancelled_order_lists_the_credit_note(client_in, articles):
