@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from . import articles, documents, einvoices, fulfillment, orders, payments, purchasing, quotes, refunds, warehouse
 from . import returns as returns_api
+from . import shipping as shipping_api
 
 
 def register_routers(api: NinjaAPI) -> None:
@@ -16,3 +17,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("", fulfillment.router)
     api.add_router("", purchasing.router)
     api.add_router("", returns_api.router)
+    api.add_router("", shipping_api.router)

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from . import (
     urls_accounting,
+    urls_carriers,
     urls_einvoice,
     urls_fulfillment,
     urls_portal,
@@ -10,6 +11,7 @@ from . import (
     urls_quotes,
     urls_returns,
     urls_settings,
+    urls_shipping,
     urls_warehouse,
     views,
     views_bank,
@@ -63,3 +65,4 @@ urlpatterns += urls_quotes.urlpatterns + urls_settings.urlpatterns + urls_accoun
 urlpatterns += urls_einvoice.urlpatterns
 urlpatterns += urls_warehouse.urlpatterns + urls_fulfillment.urlpatterns + urls_purchasing.urlpatterns
 urlpatterns += urls_portal.urlpatterns + urls_returns.urlpatterns
+urlpatterns += urls_carriers.urlpatterns + urls_shipping.urlpatterns

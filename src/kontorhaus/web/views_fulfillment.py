@@ -25,6 +25,8 @@ from kontorhaus.flows.pack_and_ship import (
     shipment_handed_over,
 )
 from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_list_confirmed, pick_run_start
+from kontorhaus.fulfillment.models import CarrierKind
+from kontorhaus.fulfillment.selectors_carriers import carrier_account_for
 from kontorhaus.fulfillment.selectors_picking import (
     open_pick_run_of,
     order_number_for_code,
@@ -38,9 +40,11 @@ from kontorhaus.fulfillment.selectors_picking import (
     shipment_get,
     tote_code,
 )
+from kontorhaus.fulfillment.selectors_shipping_pages import shipment_list_for_pick_run
 from kontorhaus.sales.selectors import order_get
 
 from .forms_fulfillment import ParcelsForm, PickRunForm, ScanForm, counts_from
+from .views_shipping import book_after_packing, shipment_page_context
 
 SCAN_ERRORS = {
     "not_in_order": gettext_lazy("WRONG ARTICLE: %(code)s is not part of this order. Not counted — put it back."),
@@ -94,7 +98,8 @@ def _run_or_404(number: str):
 @login_required
 def pick_run_detail(request: HttpRequest, number: str) -> HttpResponse:
     run = _run_or_404(number)
-    return render(request, "web/pick_run_detail.html", _pick_context(run))
+    return render(request, "web/pick_run_detail.html", _pick_context(
+        run, shipments=shipment_list_for_pick_run(pick_run=run.number)))
 
 
 def _pick_context(run, **extra) -> dict:
@@ -189,7 +194,9 @@ def _pack_context(order, counts: dict[int, int], **extra) -> dict:
     rows = pack_rows(order=order)
     lines = [{"row": row, "count": counts.get(row.position, 0),
               "missing_now": row.ordered - row.packed - counts.get(row.position, 0)} for row in rows]
+    account = carrier_account_for(shipping_method=order.shipping_method)
     return {"order": order, "lines": lines, "pick_run": open_pick_run_of(order_number=order.number),
+            "bookable": account is not None and account.kind == CarrierKind.DHL_PARCEL_DE,
             "complete": all(line["missing_now"] == 0 for line in lines),
             "anything": any(line["count"] for line in lines), **extra}
 
@@ -233,6 +240,8 @@ def packing_pack(request: HttpRequest, number: str) -> HttpResponse:
             parcels.add_error(None, exc.message)
         else:
             messages.success(request, _("Packed: shipment %(number)s.") % {"number": shipment.number})
+            if request.POST.get("then") == "book":  # "Packed, book and print label"
+                return book_after_packing(request, shipment)
             return redirect("web:shipment_detail", number=shipment.number)
     return render(request, "web/packing_order.html", {**_pack_context(order, counts), "parcels": parcels},
                   status=422)
@@ -251,7 +260,9 @@ def _shipment_or_404(number: str):
 @require_GET
 @login_required
 def shipment_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render(request, "web/shipment_detail.html", {"shipment": _shipment_or_404(number)})
+    shipment = _shipment_or_404(number)
+    return render(request, "web/shipment_detail.html", {
+        "shipment": shipment, **shipment_page_context(request, shipment)})
 
 
 @require_POST
