@@ -39,6 +39,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key the carrier credentials are encrypted with (fulfillment/services_carriers.py); derived
+# from SECRET_KEY when empty. Set it to keep the credentials readable when SECRET_KEY is rotated.
+CARRIER_CREDENTIALS_KEY = os.environ.get("CARRIER_CREDENTIALS_KEY", "")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -227,6 +230,13 @@ KONTORHAUS = {
     # Returns: the withdrawal/return period in days from receipt of the goods (14 by law, § 355 BGB; a shop
     # may grant more). The delivery note's return slip prints it and the deadline it gives at the least.
     "RETURN_PERIOD_DAYS": int(os.environ.get("KONTORHAUS_RETURN_PERIOD_DAYS", 14)),
+    # Carriers: how long a booking or tracking call may take; how often the worker fetches tracking
+    # events, after how many days without movement a parcel raises an alert, and whether the customer
+    # then gets a delay notice by e-mail.
+    "CARRIER_TIMEOUT_SECONDS": int(os.environ.get("KONTORHAUS_CARRIER_TIMEOUT", 20)),
+    "TRACKING_REFRESH_MINUTES": int(os.environ.get("KONTORHAUS_TRACKING_REFRESH_MINUTES", 60)),
+    "TRACKING_STALE_DAYS": int(os.environ.get("KONTORHAUS_TRACKING_STALE_DAYS", 4)),
+    "TRACKING_DELAY_NOTICE": os.environ.get("KONTORHAUS_TRACKING_DELAY_NOTICE", "0") == "1",
     # Refunds: PSP refund APIs (credentials from the environment), tried REFUND_MAX_ATTEMPTS times.
     "STRIPE_API_BASE": os.environ.get("KONTORHAUS_STRIPE_API_BASE", "https://api.stripe.com"),
     "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),

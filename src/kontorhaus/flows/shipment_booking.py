@@ -12,8 +12,9 @@ the shipment e-mail (with the tracking links and the delivery note). What can go
   at the carrier and refused here, so one booking stands;
 - it is booked already: refused before any carrier call (idempotent).
 
-Also here: cancelling a booking, booking many shipments (a pick run) at once, and the return
-label a customer prints from the portal (`return_label_create`)."""
+Also here: cancelling a booking, booking many shipments (a pick run) at once, the return
+label a customer prints from the portal (`return_label_create`), and the settings page's
+"Test connection" (`carrier_account_check`)."""
 
 import logging
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, InvalidInput, InvalidTransition
 from kontorhaus.core.selectors import company_profile_get
 from kontorhaus.core.transactions import flow
-from kontorhaus.fulfillment.carriers.base import CarrierError, ReturnRequest
+from kontorhaus.fulfillment.carriers.base import BookingRequest, CarrierError, ParcelSpec, ReturnRequest
 from kontorhaus.fulfillment.carriers.registry import adapter_for
 from kontorhaus.fulfillment.models import CarrierAccount, CarrierKind, CarrierReturnLabel, Shipment
 from kontorhaus.fulfillment.selectors_carriers import carrier_account_of, return_carrier_account
@@ -192,3 +193,22 @@ def return_label_order_number(*, tracking_number: str) -> str | None:
         return label.order_number
     shipment = Shipment.objects.filter(parcels__return_tracking_number=tracking_number).first()
     return shipment.order_number if shipment else None
+
+
+SAMPLE_PARCEL = ParcelSpec(weight_grams=1000, length_cm=30, width_cm=20, height_cm=10)
+
+
+def carrier_account_check(*, account: CarrierAccount) -> None:
+    """A dry run at the carrier: DHL's `validate=true` checks the credentials, billing number,
+    product and a sample parcel from the shop's own address to itself, and books nothing (no
+    database write either). Raises CarrierRefused with the carrier's message when it fails."""
+    if account.kind != CarrierKind.DHL_PARCEL_DE:
+        raise InvalidInput(f"{account.name} is a manual carrier: there is no connection to test",
+                           details={"field": "kind"})
+    shop = shipper_address(company_profile_get())
+    request = BookingRequest(reference="TEST", shipper=shop, consignee=shop, parcels=(SAMPLE_PARCEL,),
+                             ship_date=clock.today(), validate_only=True)
+    try:
+        adapter_for(carrier_config(account)).book(request)
+    except CarrierError as error:
+        raise CarrierRefused(error.message, kind=error.kind) from error

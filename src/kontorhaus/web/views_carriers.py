@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontorhaus.core.exceptions import DomainError, NotFound
-from kontorhaus.flows.shipment_booking import CarrierRefused
+from kontorhaus.flows.shipment_booking import CarrierRefused, carrier_account_check
 from kontorhaus.fulfillment.models import CarrierAccount
 from kontorhaus.fulfillment.selectors_carriers import carrier_account_get, carrier_account_list
 from kontorhaus.fulfillment.services_carriers import carrier_account_set
 
-from .carrier_check import carrier_account_check
 from .forms_carriers import CarrierAccountForm
 from .views_settings import _actor, _domain_error, staff_required
 
