@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kontorhaus.config.middleware.RejectNulBytes",
+    "kontorhaus.config.middleware.LimitPortalBody",  # before anything reads the body (CSRF)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -237,6 +238,11 @@ KONTORHAUS = {
     "TRACKING_REFRESH_MINUTES": int(os.environ.get("KONTORHAUS_TRACKING_REFRESH_MINUTES", 60)),
     "TRACKING_STALE_DAYS": int(os.environ.get("KONTORHAUS_TRACKING_STALE_DAYS", 4)),
     "TRACKING_DELAY_NOTICE": os.environ.get("KONTORHAUS_TRACKING_DELAY_NOTICE", "0") == "1",
+    # Reverse proxies in front of the app (addresses or networks, comma-separated): their
+    # X-Forwarded-For names the client for rate limits and logs (web/client_ip.py).
+    "TRUSTED_PROXIES": os.environ.get("KONTORHAUS_TRUSTED_PROXIES", ""),
+    # The largest request body the customer portal accepts (photo uploads), refused before it is read.
+    "PORTAL_MAX_BODY_BYTES": int(os.environ.get("KONTORHAUS_PORTAL_MAX_BODY_BYTES", 41 * 1024 * 1024)),
     # Refunds: PSP refund APIs (credentials from the environment), tried REFUND_MAX_ATTEMPTS times.
     "STRIPE_API_BASE": os.environ.get("KONTORHAUS_STRIPE_API_BASE", "https://api.stripe.com"),
     "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
