@@ -22,7 +22,7 @@ from .services import _record_release, _release_gate, fulfillment_state_of
 from .states import PartialDelivery, SalesOrderStatus
 
 _COUNTERS = ("id", "order_id", "position", "article_kind", "quantity", "delivered_quantity", "picking_quantity",
-             "picked_quantity", "packed_quantity", "shipped_quantity")
+             "picked_quantity", "packed_quantity", "shipped_quantity", "returned_quantity")
 Quantities = Mapping[int, int]  # line position -> units
 IN_CHUNKS = 2000  # ids per UPDATE ... WHERE id IN (...), far below SQLite's variable limit
 
