@@ -1,12 +1,14 @@
 """The stock invariant under random sequences of whole warehouse processes (hypothesis), as the
 pages and the API run them: order intake (paid or not, more than is in stock), cancel, pick
-runs, picks by scan and whole lists, packing (also partial), goods received, stock counts and
-write-offs. After every step, refused or not:
+runs, picks by scan and whole lists, packing (also partial), handover, returns (received and
+inspected: back into a bin or written off), goods received, stock counts and write-offs. After
+every step, refused or not:
 
 - for every article and location, on hand is the sum of the ledger, nothing is negative and
   reserved never exceeds on hand (inventory.stock_reconcile and the levels);
 - what sales counts as reserved on each order line is what inventory holds reserved for it;
-- a line's units on a pick list, picked and packed never exceed what it reserved or ordered.
+- a line's units on a pick list, picked and packed never exceed what it reserved or ordered,
+  and what came back never exceeds what was shipped.
 
 The service-level sequences are in inventory/tests/test_stock_invariant.py."""
 
@@ -14,22 +16,28 @@ from collections import defaultdict
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kontorhaus.core.exceptions import DomainError
 from kontorhaus.flows.order_cancel import order_cancel
-from kontorhaus.flows.pack_and_ship import PackItem, default_parcel, order_pack
+from kontorhaus.flows.pack_and_ship import PackItem, default_parcel, order_pack, shipment_handed_over
 from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_list_confirmed, pick_run_start
+from kontorhaus.flows.return_received import return_goods_received, return_inspect
+from kontorhaus.flows.return_registered import return_register_and_notify
 from kontorhaus.flows.stock_counted import stock_counted, stock_written_off
 from kontorhaus.flows.stock_received import stock_adjusted
 from kontorhaus.fulfillment.models import PickRunOrder
-from kontorhaus.fulfillment.selectors_picking import pack_rows, pick_rows
+from kontorhaus.fulfillment.selectors_picking import pack_rows, pick_rows, shipment_list_for_order
 from kontorhaus.inventory.models import StockLevel, StockReservation
 from kontorhaus.inventory.selectors import stock_reconcile
 from kontorhaus.inventory.services import stock_location_default
 from kontorhaus.inventory.services_bins import bin_create, stock_policy_set
 from kontorhaus.inventory.services_counts import CountLine
+from kontorhaus.returns.services import ReturnDraft, ReturnLineDraft
+from kontorhaus.returns.services_inspection import LineInspection
+from kontorhaus.returns.states import Channel, ReturnReason
 from kontorhaus.sales.models import SalesOrder, SalesOrderLine
 from kontorhaus.sales.tests.factories import TESTER, make_article, place_order
 
@@ -46,6 +54,7 @@ process = st.one_of(
     st.tuples(st.just("advance"), _index, st.booleans()),
     st.tuples(st.just("advance"), _index, st.booleans()),
     st.tuples(st.just("cancel"), _index),
+    st.tuples(st.just("return"), _index, st.booleans()),
     st.tuples(st.just("receive"), st.integers(0, ARTICLES - 1), st.integers(1, 6)),
     st.tuples(st.just("count"), st.integers(0, ARTICLES - 1), st.integers(0, BINS - 1), st.integers(0, 6)),
     st.tuples(st.just("write_off"), st.integers(0, ARTICLES - 1), st.integers(0, BINS - 1), st.integers(1, 3)),
@@ -63,6 +72,7 @@ def _check() -> None:
         assert line.reserved_quantity == held.pop((line.order.number, line.position), 0), line
         assert line.picking_quantity + line.picked_quantity - line.packed_quantity <= line.reserved_quantity, line
         assert line.packed_quantity <= line.picked_quantity <= line.quantity, line
+        assert line.returned_quantity <= line.shipped_quantity <= line.packed_quantity, line
     assert not {key: units for key, units in held.items() if units}, held  # no reservation without its line
 
 
@@ -80,6 +90,9 @@ def test_random_order_and_warehouse_processes_keep_the_stock_invariant(steps):
             stock_adjusted(article=article, delta=4, reason="receipt", note="", actor=TESTER)
         place_order(lines=[(articles[0].sku, 2, "10.00"), (articles[1].sku, 1, "10.00")], paid=True)
         place_order(lines=[(articles[1].sku, 2, "10.00")], paid=True)
+        shipped = place_order(lines=[(articles[0].sku, 2, "10.00"), (articles[1].sku, 1, "10.00")], paid=True).order
+        for _ in range(4):  # onto a pick run, picked, packed, handed over: something to send back
+            _advance(shipped, whole=True)
         for step in steps:
             _apply(step, articles, bins)
             _check()
@@ -109,6 +122,9 @@ def _run(kind: str, args: list, articles: list, bins: list, orders: list) -> str
         return "intake"
     if kind == "advance" and orders:
         return _advance(_nth(orders, args[0]), whole=args[1])
+    if kind == "return":  # the n-th of the orders with something to send back
+        shipped = [o for o in orders if o.lines.filter(shipped_quantity__gt=F("returned_quantity")).exists()]
+        return _return_one(_nth(shipped, args[0]), resellable=args[1]) if shipped else ""
     if kind == "cancel" and orders:
         order_cancel(order=_nth(orders, args[0]), reason="test", actor=TESTER)
         return "cancel"
@@ -134,6 +150,10 @@ def _advance(order: SalesOrder, *, whole: bool) -> str:
         row = next(r for r in pick_rows(run=entry.run) if r.open)
         pick_confirmed(run=entry.run, article=row.article, location=row.location, quantity=1, actor=TESTER)
         return "pick scan"
+    packed = next((s for s in shipment_list_for_order(order_number=order.number) if s.status == "packed"), None)
+    if packed is not None:
+        shipment_handed_over(shipment=packed, actor=TESTER)
+        return "handover"
     ready = [row for row in pack_rows(order=order) if row.ready]
     if ready:
         items = [PackItem(row.sku, row.ready if whole else 1) for row in ready]
@@ -144,3 +164,20 @@ def _advance(order: SalesOrder, *, whole: bool) -> str:
         return "batch pick run"
     pick_run_start(request=PickRunRequest(mode="single", order_number=order.number), actor=TESTER)
     return "single pick run"
+
+
+def _return_one(order: SalesOrder, *, resellable: bool) -> str:
+    """One unit of the first line with units shipped and not back yet: registered, received,
+    inspected (back into its bin, or damaged and written off)."""
+    line = next((line for line in order.lines.filter(article__isnull=False).order_by("position")
+                 if line.shipped_quantity > line.returned_quantity), None)
+    if line is None:
+        return ""
+    request = return_register_and_notify(actor=TESTER, notify=False, draft=ReturnDraft(
+        channel=Channel.PORTAL, order=order, lines=(ReturnLineDraft(
+            reason=ReturnReason.DOES_NOT_FIT, quantity=1, order=order, position=line.position),)))
+    request = return_goods_received(request=request, actor=TESTER)
+    condition, disposition = ("resellable", "restocked") if resellable else ("damaged", "written_off")
+    return_inspect(request=request, actor=TESTER,
+                   inspections=[LineInspection(position=1, condition=condition, disposition=disposition)])
+    return f"return {disposition}"
