@@ -8,7 +8,13 @@ from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import InvalidInput, NotFound
 from kontorhaus.documents.services import document_render
 from kontorhaus.flows.pack_and_ship import PackItem, order_pack, shipment_handed_over
-from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_list_confirmed, pick_run_start
+from kontorhaus.flows.pick_run import (
+    PickRunRequest,
+    pick_confirmed,
+    pick_list_confirmed,
+    pick_run_closed_short,
+    pick_run_start,
+)
 from kontorhaus.fulfillment.models import PickRun, Shipment
 from kontorhaus.fulfillment.selectors_picking import (
     bin_get,
@@ -88,6 +94,14 @@ def pick_run_all_picked(request: HttpRequest, number: str):
     """Every open row of the run confirmed picked at once (the printed list ticked off); 422
     when nothing is left to pick."""
     pick_list_confirmed(run=pick_run_get(number=number), actor=actor_of(request))
+    return pick_run_out(pick_run_get(number=number))
+
+
+@router.post("/pick-runs/{number}/close-short", response=PickRunOut)
+def pick_run_close_short(request: HttpRequest, number: str):
+    """The rest was not found: the units not picked leave the run (still reserved in their bins,
+    for a count and a later run) and the run is complete; 422 when nothing is left to pick."""
+    pick_run_closed_short(run=pick_run_get(number=number), actor=actor_of(request))
     return pick_run_out(pick_run_get(number=number))
 
 

@@ -13,6 +13,11 @@ one transaction: the run's open items of each article and bin take the units in 
 (inventory.stock_pick_from_bins) -> sales counts them picked, once per order. The run's
 orders with those articles and bins are locked first (as packing and cancelling lock them);
 orders cancelled since are passed over.
+
+Closing a run short (the picker could not find the rest), in one transaction: its orders with
+units not picked are locked -> those units leave the run (they stay reserved in their bins for
+a count and a later run; what was picked waits in the packing area) -> sales takes them off the
+pick list -> the run is complete.
 """
 
 from collections import defaultdict
@@ -30,15 +35,22 @@ from kontorhaus.fulfillment.selectors_picking import (
     open_pick_order_numbers_among,
     pick_item_order_numbers,
     pick_rows,
+    pick_run_short_order_numbers,
     planned_items_for,
 )
-from kontorhaus.fulfillment.services_picking import Pick, PickAllocation, pick_confirm, pick_run_create
+from kontorhaus.fulfillment.services_picking import (
+    Pick,
+    PickAllocation,
+    pick_confirm,
+    pick_run_create,
+    pick_run_order_close,
+)
 from kontorhaus.fulfillment.states_picking import PickRunMode
 from kontorhaus.inventory.models import Location
 from kontorhaus.inventory.services_bins import PickFromBin, stock_pick_from_bins
 from kontorhaus.sales.models import SalesOrder
 from kontorhaus.sales.selectors import PickableFilter, order_get, order_pickable_list, orders_lock
-from kontorhaus.sales.services_fulfillment import order_lines_picked, orders_picking_start
+from kontorhaus.sales.services_fulfillment import order_lines_pick_dropped, order_lines_picked, orders_picking_start
 from kontorhaus.sales.states import SalesOrderStatus
 
 MAX_RUN_ORDERS = 10_000
@@ -156,3 +168,19 @@ def _pick_for_order(order: SalesOrder, taken: list[PickAllocation], articles: di
             raise InsufficientStock(f"order {order.number} has fewer than {quantity} x {article.sku} reserved "
                                     f"in {location}", details={"sku": article.sku, "order_number": order.number})
     order_lines_picked(order=order, quantities=dict(lines), actor=actor)
+
+
+@flow
+def pick_run_closed_short(*, run: PickRun, actor: Actor) -> dict[str, dict[int, int]]:
+    """The picker could not find the rest of the list: what is not picked leaves the run and
+    the run is complete. Returns the units dropped per order and line position."""
+    orders = orders_lock(numbers=pick_run_short_order_numbers(run=run))
+    dropped_all: dict[str, dict[int, int]] = {}
+    for number, order in sorted(orders.items()):
+        dropped = pick_run_order_close(order_number=number, actor=actor)
+        if dropped:
+            order_lines_pick_dropped(order=order, quantities=dropped, actor=actor)
+            dropped_all[number] = dropped
+    if not dropped_all:
+        raise InvalidInput(f"nothing is left to pick on {run.number}", details={"field": "run"})
+    return dropped_all

@@ -94,6 +94,13 @@ def pick_rows(*, run: PickRun) -> list[PickRow]:
     return list(rows.values())
 
 
+def pick_run_short_order_numbers(*, run: PickRun) -> list[str]:
+    """The run's orders (still on it) with units not picked yet."""
+    still_on = PickRunOrder.objects.filter(run=run, closed=False).values("order_number")
+    return sorted(set(PickItem.objects.filter(run=run, picked_quantity__lt=F("quantity"), order_number__in=still_on)
+                      .values_list("order_number", flat=True)))
+
+
 def pick_run_totes(*, run: PickRun) -> list[PickRunOrder]:
     return list(PickRunOrder.objects.filter(run=run).order_by("tote"))
 

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("pick-runs/<str:number>/", views.pick_run_detail, name="pick_run_detail"),
     path("pick-runs/<str:number>/scan/", views.pick_run_scan, name="pick_run_scan"),
     path("pick-runs/<str:number>/all-picked/", views.pick_run_all_picked, name="pick_run_all_picked"),
+    path("pick-runs/<str:number>/close-short/", views.pick_run_close_short, name="pick_run_close_short"),
     path("pick-runs/<str:number>.pdf", views.pick_run_pdf, name="pick_run_pdf"),
     path("packing/", views.packing_station, name="packing_station"),
     path("packing/<str:number>/", views.packing_order, name="packing_order"),

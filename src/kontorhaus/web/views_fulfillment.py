@@ -24,7 +24,13 @@ from kontorhaus.flows.pack_and_ship import (
     order_pack_by_single_scan,
     shipment_handed_over,
 )
-from kontorhaus.flows.pick_run import PickRunRequest, pick_confirmed, pick_list_confirmed, pick_run_start
+from kontorhaus.flows.pick_run import (
+    PickRunRequest,
+    pick_confirmed,
+    pick_list_confirmed,
+    pick_run_closed_short,
+    pick_run_start,
+)
 from kontorhaus.fulfillment.models import CarrierKind
 from kontorhaus.fulfillment.selectors_carriers import carrier_account_for
 from kontorhaus.fulfillment.selectors_picking import (
@@ -144,6 +150,24 @@ def pick_run_all_picked(request: HttpRequest, number: str) -> HttpResponse:
     try:
         units = sum(a.quantity for a in pick_list_confirmed(run=run, actor=_actor(request)))
         message = _("The whole list is picked: %(units)s units.") % {"units": units}
+    except DomainError as exc:
+        error = exc.message
+    run.refresh_from_db()
+    template = "web/pick_run_detail.html#picking" if request.htmx else "web/pick_run_detail.html"
+    return render(request, template, _pick_context(run, error=error, message=message))
+
+
+@require_POST
+@login_required
+def pick_run_close_short(request: HttpRequest, number: str) -> HttpResponse:
+    """The rest of the list was not found: it leaves the run (still reserved in its bins)."""
+    run = _run_or_404(number)
+    error = message = ""
+    try:
+        dropped = pick_run_closed_short(run=run, actor=_actor(request))
+        units = sum(sum(lines.values()) for lines in dropped.values())
+        message = _("Run closed: %(units)s units not found stay reserved in their bins; count those bins.") % {
+            "units": units}
     except DomainError as exc:
         error = exc.message
     run.refresh_from_db()

@@ -100,3 +100,14 @@ def test_the_whole_list_confirmed_at_once_and_not_twice(api_client, order):
     again = _post(api_client, f"/pick-runs/{run['number']}/all-picked", {})
     assert again.status_code == 422 and again.json()["details"]["field"] == "run"
     assert _post(api_client, "/pick-runs/KO-1999-000001/all-picked", {}).status_code == 404
+
+
+def test_a_run_closed_short_through_the_api(api_client, order):
+    run = _post(api_client, "/pick-runs", {"mode": "single", "order_number": order.number}).json()
+    _post(api_client, f"/pick-runs/{run['number']}/picks", {"sku": "MUG", "bin": "A-01", "quantity": 1})
+    response = _post(api_client, f"/pick-runs/{run['number']}/close-short", {})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "completed" and response.json()["rows"][0]["quantity"] == 1
+    again = _post(api_client, f"/pick-runs/{run['number']}/close-short", {})
+    assert again.status_code == 422 and again.json()["details"]["field"] == "run"
+    assert _post(api_client, "/pick-runs/KO-1999-000001/close-short", {}).status_code == 404

@@ -7,7 +7,7 @@ import pytest
 
 from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.flows.order_cancel import order_cancel
-from kontorhaus.flows.pick_run import pick_confirmed, pick_list_confirmed, picks_confirmed
+from kontorhaus.flows.pick_run import pick_confirmed, pick_list_confirmed, pick_run_closed_short, picks_confirmed
 from kontorhaus.fulfillment.models import PickItem
 from kontorhaus.fulfillment.selectors_picking import pick_rows
 from kontorhaus.fulfillment.services_picking import Pick
@@ -88,3 +88,26 @@ def test_a_list_changed_since_it_was_read_is_refused_and_changes_nothing(shelves
     assert _lines(order) == [(1, 1, 2), (1, 0, 1)]
     assert _packing(shelves["tee"]) == (0, 0)
     assert stock_reconcile() == []
+
+
+def test_a_run_closed_short_drops_what_was_not_found_and_a_later_run_takes_it(shelves):
+    # given a batch run of two orders; of the first only one mug is found, of the second nothing
+    first = released_order(("MUG", 2))
+    second = released_order(("TEE", 1))
+    run = start("batch", size=10)
+    pick_confirmed(run=run, article=shelves["mug"], location=shelves["b"], quantity=1, actor=TESTER)
+    # when the picker closes the run: the rest was not found
+    dropped = pick_run_closed_short(run=run, actor=TESTER)
+    # then the units not picked left the run, still reserved in their bins; the run is complete
+    assert dropped == {first.number: {1: 1}, second.number: {1: 1}}
+    run.refresh_from_db()
+    assert run.status == "completed"
+    assert _lines(first) == [(0, 1, 2)] and _lines(second) == [(0, 0, 1)]
+    assert _packing(shelves["mug"]) == (1, 1)
+    assert stock_reconcile() == []
+    # closing again changes nothing
+    with pytest.raises(InvalidInput, match="nothing is left"):
+        pick_run_closed_short(run=run, actor=TESTER)
+    # and a later run takes the dropped units again
+    later = start("batch", size=10)
+    assert sorted((r.article.sku, r.quantity) for r in pick_rows(run=later)) == [("MUG", 1), ("TEE", 1)]

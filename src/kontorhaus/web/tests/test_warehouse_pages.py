@@ -123,3 +123,18 @@ def test_the_whole_pick_list_is_confirmed_from_the_page_once(client_in, hall):
     assert SalesOrderLine.objects.get(order=order, sku="MUG").picked_quantity == 2
     assert client_in.get(f"/pick-runs/{run.number}/all-picked/").status_code == 405
     assert client_in.post("/pick-runs/KO-1999-000001/all-picked/").status_code == 404
+
+
+def test_a_pick_run_is_closed_short_from_the_page_once(client_in, hall):
+    from kontorhaus.fulfillment.tests.factories_picking import released_order, start  # noqa: PLC0415
+
+    order = released_order(("MUG", 2))
+    run = start("single", order_number=order.number)
+    assert b'id="close-short"' in client_in.get(f"/pick-runs/{run.number}/").content
+    done = client_in.post(f"/pick-runs/{run.number}/close-short/")
+    assert done.status_code == 200 and b'id="scan-ok"' in done.content and b'id="close-short"' not in done.content
+    assert SalesOrderLine.objects.get(order=order, sku="MUG").picking_quantity == 0
+    again = client_in.post(f"/pick-runs/{run.number}/close-short/")
+    assert b'id="scan-error"' in again.content
+    assert client_in.get(f"/pick-runs/{run.number}/close-short/").status_code == 405
+    assert client_in.post("/pick-runs/KO-1999-000001/close-short/").status_code == 404
