@@ -108,7 +108,7 @@ def withdrawal_out(withdrawal: Withdrawal, *, created: bool = False) -> dict:
     return {"reference": str(withdrawal.reference), "order": withdrawal.order.number,
             "declared_at": withdrawal.declared_at, "channel": withdrawal.channel,
             "customer_name": withdrawal.customer_name, "customer_email": withdrawal.customer_email,
-            "items": withdrawal.items, "refund_due_on": withdrawal.refund_due_on,
+            "items": withdrawal.items, "refund_due_on": withdrawal.refund_due_on, "late": withdrawal.late,
             "settled": withdrawal.settled_at is not None, "created": created}
 
 

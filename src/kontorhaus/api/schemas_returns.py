@@ -109,6 +109,7 @@ class WithdrawalOut(Schema):
     customer_name: str
     customer_email: str
     items: list[dict]
-    refund_due_on: dt.date
+    refund_due_on: dt.date | None  # none for a late withdrawal: the shop decides
+    late: bool = False  # declared after the withdrawal period
     settled: bool
     created: bool = False

@@ -119,10 +119,11 @@ def _account(payment: Payment, bank_account: BankAccount | None) -> BankAccount:
 @flow
 def refund_request(  # noqa: PLR0913 - keyword-only; the bank account and the retried refund are optional
     *, order: SalesOrder, payment: Payment, amount: Decimal, reason: str, with_credit_note: bool, actor: Actor,
-    bank_account: BankAccount | None = None, retry_of: Refund | None = None,
+    bank_account: BankAccount | None = None, retry_of: Refund | None = None, credit_note: CreditNote | None = None,
 ) -> Refund:
     """Refund `amount` of `payment`. With `retry_of` (a failed refund of the order) the new
-    refund is recorded against that refund's credit note and none is issued."""
+    refund is recorded against that refund's credit note and none is issued; with `credit_note`
+    (issued by the caller, e.g. a return's note of the lines that came back) against that one."""
     order = order_lock(order=order)
     if payment.order_number != order.number:
         raise InvalidInput("the payment belongs to another order", details={"field": "payment"})
@@ -133,6 +134,11 @@ def refund_request(  # noqa: PLR0913 - keyword-only; the bank account and the re
         raise DomainError("refunds through the payment provider are not set up", code="psp_refunds_unavailable")
     if retry_of is not None:
         note = _retried(order, retry_of)
+    elif credit_note is not None:
+        if credit_note.order_number != order.number:
+            raise InvalidInput(f"credit note {credit_note.number} is not of order {order.number}",
+                               details={"field": "credit_note"})
+        note = credit_note
     else:
         note = _credit_note_for(order=order, amount=amount, reason=reason, with_credit_note=with_credit_note,
                                 actor=actor)

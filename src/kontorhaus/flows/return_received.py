@@ -5,8 +5,10 @@ Inspection is one transaction per submission: what was found is recorded on the 
 and the goods enter the ledger at the same time — resellable ones into a bin of a sellable
 warehouse (the article's bin unless another is named), damaged ones written off (returns ->
 loss) or into quarantine (a bin of the non-sellable quarantine warehouse), wrong items flagged
-(into quarantine when a bin is named, else kept aside without a move). The last line makes the
-return inspected, and the refund proposal is computed (returns.proposal).
+(kept aside without a move) or, when the clerk names the article that arrived, that article into
+quarantine — never the ordered article, which did not come back. The last line makes the return
+inspected; after the orders counted their goods back, the refund proposal is computed
+(returns.services_proposal).
 """
 
 from collections import defaultdict
@@ -19,6 +21,7 @@ from kontorhaus.inventory.services_returns import quarantine_location, stock_ret
 from kontorhaus.returns.models import ReturnLine, ReturnRequest
 from kontorhaus.returns.services import return_policy_get
 from kontorhaus.returns.services_inspection import LineInspection, return_lines_inspect, return_receive
+from kontorhaus.returns.services_proposal import return_propose
 from kontorhaus.returns.states import Condition, Disposition
 from kontorhaus.sales.services_fulfillment import order_lines_returned
 
@@ -41,13 +44,24 @@ def _with_bin(request: ReturnRequest, inspection: LineInspection) -> LineInspect
     return inspection
 
 
+def _booked_article(line: ReturnLine):
+    """What enters the ledger: the line's article — but for a wrong item of an order line only the
+    article the clerk named as arrived (the ordered one did not come back); else nothing."""
+    if line.condition == Condition.WRONG_ITEM and line.order_id is not None:
+        return line.received_article
+    return line.article
+
+
 def _book(request: ReturnRequest, line: ReturnLine, actor: Actor) -> None:
     reference, note = request.number, f"{request.number}/{line.position} {line.condition}"
+    article = _booked_article(line)
+    if article is None:
+        return  # a wrong item flagged: kept aside, no move
     if line.disposition in (Disposition.RESTOCKED, Disposition.QUARANTINED):
-        stock_return_to_bin(article=line.article, location=line.location, quantity=line.quantity,
+        stock_return_to_bin(article=article, location=line.location, quantity=line.quantity,
                             reference=reference, note=note, actor=actor)
     elif line.disposition == Disposition.WRITTEN_OFF:
-        stock_return_write_off(article=line.article, quantity=line.quantity, reference=reference, note=note,
+        stock_return_write_off(article=article, quantity=line.quantity, reference=reference, note=note,
                                actor=actor)
 
 
@@ -66,4 +80,5 @@ def return_inspect(*, request: ReturnRequest, inspections: list[LineInspection],
             orders[line.order.pk] = line.order
     for pk in sorted(back):  # orders locked in primary-key order, as everywhere
         order_lines_returned(order=orders[pk], quantities=dict(back[pk]), actor=actor)
-    return ReturnRequest.objects.get(pk=request.pk)
+    # After the counting: whether the order is back in full (shipping refunded) is sales' count.
+    return return_propose(request=request, actor=actor)

@@ -52,7 +52,13 @@ class Withdrawal(models.Model):
     # [] for the whole order, else [{"position": n, "quantity": q}, ...]
     items = models.JSONField(default=list, blank=True)
     confirmation_queued_at = models.DateTimeField()
-    refund_due_on = models.DateField()  # 14 days after the declaration (§ 357 Abs. 1 BGB)
+    # 14 days after the declaration (§ 357 Abs. 1 BGB); empty for a late withdrawal: the shop decides
+    # whether to accept it, and no legal refund deadline starts by itself.
+    refund_due_on = models.DateField(null=True, blank=True)
+    # The withdrawal period (§ 355 Abs. 2, § 356 Abs. 2 BGB: 14 days from receipt of the goods) ends
+    # on this day; empty while the goods are not on their way yet. Late: declared after it.
+    period_ends_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
     refund_alerted_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)  # a refund for the order was approved
     actor = models.CharField(max_length=120)
@@ -82,6 +88,8 @@ class ReturnRequest(models.Model):
     note = models.TextField(blank=True, default="")
     label_tracking_number = models.CharField(max_length=64, blank=True, default="", db_index=True)
     label_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    # The portal form's one-time token: the same form submitted twice is the same return.
+    form_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     shipping_paid_by = models.CharField(max_length=16, choices=ShippingPaidBy.choices)
     # The proposal, per order, written at inspection: [{"order": n, "goods": "..", "shipping": "..",
     # "deduction": "..", "return_shipping": "..", "total": ".."}]
@@ -127,6 +135,13 @@ class ReturnLine(models.Model):
     disposition = models.CharField(max_length=16, choices=Disposition.choices, blank=True, default="")
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     loss_of_value = models.DecimalField(**MONEY, default=0)  # deduction (§ 357a Abs. 1 BGB)
+    # A wrong item: the article that actually arrived, when the clerk named it (it, not the ordered
+    # article, goes into quarantine); without it a wrong item moves no stock.
+    received_article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The goods value this line refunds (written with the proposal): the return that brings an
+    # order line's last unit back refunds the line's gross less what earlier returns took, so
+    # returns unit by unit never lose a cent to rounding.
+    refund_goods = models.DecimalField(**MONEY, null=True, blank=True)
     inspection_note = models.CharField(max_length=500, blank=True, default="")
     inspected_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,7 +10,8 @@ from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
 from kontorhaus.core.exceptions import InvalidInput, NotFound
 from kontorhaus.inventory.models import Location, LocationKind
-from kontorhaus.sales.models import SalesOrderLine
+from kontorhaus.sales.models import SalesOrder, SalesOrderLine
+from kontorhaus.sales.states import PaymentState, SalesOrderStatus
 
 from .models import ReturnLine, ReturnPhoto, ReturnRequest, Withdrawal
 from .services import return_policy_get
@@ -72,6 +73,14 @@ def return_list_for_order(*, order_number: str) -> list[ReturnRequest]:
                 .distinct().order_by("-registered_at", "-id"))
 
 
+def return_by_form_token(*, order: SalesOrder, token: str) -> ReturnRequest | None:
+    """The return a portal form with this one-time token already registered for the order."""
+    token = (token or "").strip()[:64]
+    if not token:
+        return None
+    return ReturnRequest.objects.filter(order=order, form_token=token).first()
+
+
 def return_photo_get(*, number: str, photo_id: int) -> ReturnPhoto:
     photo = ReturnPhoto.objects.filter(pk=photo_id, line__request__number=number).first()
     if photo is None:
@@ -79,9 +88,15 @@ def return_photo_get(*, number: str, photo_id: int) -> ReturnPhoto:
     return photo
 
 
+# An order cancelled and refunded in full another way (or never paid) owes nothing more: its
+# withdrawals wait for no refund, whatever settled them.
+NOTHING_OWED = Q(order__status=SalesOrderStatus.CANCELLED,
+                 order__payment_state__in=[PaymentState.REFUNDED, PaymentState.UNPAID])
+
+
 def withdrawal_list(*, open_only: bool = False) -> QuerySet[Withdrawal]:
     rows = Withdrawal.objects.select_related("order")
-    return rows.filter(settled_at__isnull=True) if open_only else rows
+    return rows.filter(settled_at__isnull=True).exclude(NOTHING_OWED) if open_only else rows
 
 
 def withdrawal_list_for_order(*, order_number: str) -> list[Withdrawal]:
@@ -94,7 +109,7 @@ def withdrawals_refund_due(*, within_days: int | None = None, on: dt.date | None
     days = return_policy_get().refund_alert_days if within_days is None else within_days
     last = (on or clock.today()) + dt.timedelta(days=days)
     return list(Withdrawal.objects.select_related("order").filter(settled_at__isnull=True, refund_due_on__lte=last)
-                .order_by("refund_due_on", "id"))
+                .exclude(NOTHING_OWED).order_by("refund_due_on", "id"))
 
 
 @dataclass(frozen=True)

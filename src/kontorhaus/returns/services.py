@@ -5,6 +5,7 @@ services_inspection."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Sum
@@ -23,7 +24,9 @@ from kontorhaus.sales.states import SalesOrderStatus
 
 from .models import ReturnLine, ReturnPolicy, ReturnRequest, Withdrawal
 from .services_photos import MAX_PER_LINE, PhotoUpload, photo_check, photos_save
-from .states import Channel, ReturnReason, ReturnStatus
+from .states import Channel, Condition, ReturnReason, ReturnStatus
+
+OPEN_AND_DONE = [s for s in ReturnStatus.values if s != ReturnStatus.CANCELLED]
 
 REFUND_DAYS = 14  # § 357 Abs. 1 BGB: refund within 14 days of the withdrawal
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
@@ -40,6 +43,9 @@ class WithdrawalDeclaration:
     statement: str = ""
     items: tuple[tuple[int, int], ...] = ()  # (order line position, quantity); empty: the whole order
     declared_at: dt.datetime | None = None  # when it reached us (a letter typed in later); default now
+    # The day the (last) goods reached the customer, or when only the handover to the carrier is
+    # known, an estimate (flows.withdrawal_declared); None while nothing has been shipped.
+    goods_received_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class ReturnDraft:
     order: SalesOrder | None = None  # registered for this order: every line must be of it
     withdrawal: Withdrawal | None = None
     note: str = ""
+    form_token: str = ""  # the portal form's one-time token: a second submit is the same return
 
 
 def return_policy_get() -> ReturnPolicy:
@@ -103,6 +110,16 @@ def _withdrawn_items(order: SalesOrder, items: tuple[tuple[int, int], ...]) -> l
     return result
 
 
+def withdrawal_period(*, declared_on: dt.date, goods_received_on: dt.date | None) -> tuple[dt.date | None, bool]:
+    """(the last day of the withdrawal period, whether `declared_on` is after it): 14 days (the
+    RETURN_PERIOD_DAYS setting) from the day the goods were received. Before the goods are on
+    their way the period has not started, and nothing is late."""
+    if goods_received_on is None:
+        return None, False
+    ends = goods_received_on + dt.timedelta(days=settings.KONTORHAUS["RETURN_PERIOD_DAYS"])
+    return ends, declared_on > ends
+
+
 @operation
 def withdrawal_record(*, order: SalesOrder, declaration: WithdrawalDeclaration,
                       actor: Actor) -> tuple[Withdrawal, bool]:
@@ -126,18 +143,25 @@ def withdrawal_record(*, order: SalesOrder, declaration: WithdrawalDeclaration,
                                      declared_at__gte=declared_at - DUPLICATE_WINDOW).first()
     if same is not None:
         return same, False
+    period_ends_on, late = withdrawal_period(declared_on=clock.local_date(declared_at),
+                                             goods_received_on=declaration.goods_received_on)
     withdrawal = Withdrawal.objects.create(
         order=order, declared_at=declared_at, channel=declaration.channel, customer_name=name, customer_email=email,
         statement=declaration.statement.strip(), items=items, confirmation_queued_at=now,
-        refund_due_on=clock.local_date(declared_at) + dt.timedelta(days=REFUND_DAYS), actor=str(actor))
+        refund_due_on=None if late else clock.local_date(declared_at) + dt.timedelta(days=REFUND_DAYS),
+        period_ends_on=period_ends_on, late=late, actor=str(actor))
     record(action=AuditAction.RETURNS_WITHDRAWAL_DECLARED, obj=withdrawal, actor=actor, order_number=order.number,
-           data={"channel": withdrawal.channel, "items": items, "refund_due_on": withdrawal.refund_due_on.isoformat()})
+           data={"channel": withdrawal.channel, "items": items, "late": late,
+                 "refund_due_on": withdrawal.refund_due_on.isoformat() if withdrawal.refund_due_on else None,
+                 "period_ends_on": period_ends_on.isoformat() if period_ends_on else None})
     return withdrawal, True
 
 
 def returned_quantities(*, order: SalesOrder) -> dict[int, int]:
-    """Units per order line position on returns that are not cancelled."""
+    """Units per order line position on returns that are not cancelled. A line inspected as a
+    wrong item is not the order's goods: its units stay returnable, for the real item."""
     rows = (ReturnLine.objects.filter(order=order).exclude(request__status=ReturnStatus.CANCELLED)
+            .exclude(condition=Condition.WRONG_ITEM)
             .values("order_line_position").annotate(units=Sum("quantity")))
     return {r["order_line_position"]: r["units"] for r in rows}
 
@@ -199,6 +223,20 @@ def _line_row(request: ReturnRequest, position: int, line: ReturnLineDraft,
                       reason=line.reason, reason_note=line.reason_note.strip(), unit_gross=unit)
 
 
+def _withdrawal_for(draft: ReturnDraft) -> Withdrawal | None:
+    """The withdrawal a return for one order belongs to when none is named: the oldest open one
+    of that order that covers the returned lines (the whole order, or every line returned) and
+    has no return yet. Its refund settles that withdrawal, and only that one."""
+    if draft.order is None:
+        return None
+    positions = {line.position for line in draft.lines}
+    for withdrawal in (Withdrawal.objects.filter(order=draft.order, settled_at__isnull=True)
+                       .exclude(returns__status__in=OPEN_AND_DONE).order_by("declared_at", "id")):
+        if withdrawal.is_full or positions <= {item["position"] for item in withdrawal.items}:
+            return withdrawal
+    return None
+
+
 @operation
 def return_register(*, draft: ReturnDraft, actor: Actor) -> ReturnRequest:
     """A return with its lines (and photos), numbered RT-…; every order line at most as often as
@@ -213,14 +251,20 @@ def return_register(*, draft: ReturnDraft, actor: Actor) -> ReturnRequest:
     for index, line in enumerate(draft.lines):
         _check_line(index, line, draft)
     orders = orders_lock(numbers=[line.order.number for line in draft.lines if line.order is not None])
+    if draft.form_token:  # checked under the orders' lock: a concurrent double submit waits here
+        same = ReturnRequest.objects.filter(form_token=draft.form_token[:64], order=draft.order).first()
+        if same is not None:
+            return same
     left = {number: returnable_quantities(order=order) for number, order in orders.items()}
     ordered = [None if line.order is None else _order_line(i, line, orders[line.order.number], left[line.order.number])
                for i, line in enumerate(draft.lines)]
     first = draft.order or next((line.order for line in draft.lines if line.order is not None), None)
-    request = ReturnRequest(order=draft.order, withdrawal=draft.withdrawal, channel=draft.channel,
+    request = ReturnRequest(order=draft.order, withdrawal=draft.withdrawal or _withdrawal_for(draft),
+                            channel=draft.channel,
                             customer_name=name or (first.customer_name if first else ""),
                             customer_email=email or (first.customer_email if first else ""),
-                            note=draft.note.strip(), shipping_paid_by=return_policy_get().return_shipping_paid_by)
+                            note=draft.note.strip(), shipping_paid_by=return_policy_get().return_shipping_paid_by,
+                            form_token=draft.form_token[:64])
     request.number = next_number(kind=NumberKind.RETURN, on=clock.today())
     request.save(force_insert=True)
     rows = ReturnLine.objects.bulk_create(

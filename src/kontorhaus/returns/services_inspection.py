@@ -5,21 +5,17 @@ through core.statemachine and lands on the timeline of each order the return tou
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-
+from kontorhaus.catalog.models import Article
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput, InvalidTransition
-from kontorhaus.core.money import ZERO, has_at_most_places, quantize
+from kontorhaus.core.money import ZERO, has_at_most_places
 from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
 from kontorhaus.inventory.models import Location, LocationKind
-from kontorhaus.sales.models import LineKind, SalesOrder
 
 from .models import ReturnLine, ReturnRequest, Withdrawal
-from .proposal import LineFacts, OrderFacts, Rules, refund_proposal
-from .services import return_policy_get, returnable_quantities
-from .states import TRANSITIONS, Condition, Disposition, ReturnStatus, ShippingPaidBy
+from .states import TRANSITIONS, Condition, Disposition, ReturnStatus
 
 ACTIONS = {
     ReturnStatus.RECEIVED: AuditAction.RETURNS_RETURN_RECEIVED,
@@ -44,6 +40,7 @@ class LineInspection:
     condition: str
     disposition: str
     location: Location | None = None  # the bin, for restocked and quarantined goods
+    received_article: Article | None = None  # a wrong item: what arrived instead, when the clerk names it
     loss_of_value: Decimal = ZERO
     note: str = ""
 
@@ -82,7 +79,16 @@ def return_receive(*, request: ReturnRequest, actor: Actor) -> ReturnRequest:
 
 @operation
 def return_cancel(*, request: ReturnRequest, actor: Actor, reason: str = "") -> ReturnRequest:
+    """The goods never came (or the customer kept them). Not once a line is inspected: its goods
+    are in the ledger and counted back, and cancelling would free its units for another return
+    that books them in a second time."""
     request = return_lock(request=request)
+    inspected = list(request.lines.filter(inspected_at__isnull=False).values_list("position", flat=True))
+    if inspected:
+        raise InvalidTransition(
+            f"return {request.number} cannot be cancelled: line(s) {', '.join(map(str, inspected))} are inspected "
+            "already and their goods are booked; inspect the rest and close it instead",
+            code="lines_inspected", details={"status": request.status, "inspected": inspected})
     _move(request, ReturnStatus.CANCELLED, actor, {"reason": reason[:200]})
     return request
 
@@ -116,6 +122,7 @@ def _check_inspection(line: ReturnLine, inspection: LineInspection) -> None:
                                "non-sellable one", details={"field": f"{where}.bin"})
     if line.article is None or not line.article.is_stocked:
         raise InvalidInput(f"{where}: no stocked article on this line", details={"field": where})
+    _check_received_article(line, inspection, where)
     loss = inspection.loss_of_value
     if loss < 0 or not has_at_most_places(loss, 2) or loss > line.unit_gross * line.quantity:
         raise InvalidInput(f"{where}: the loss of value is between 0 and the line's value",
@@ -124,11 +131,29 @@ def _check_inspection(line: ReturnLine, inspection: LineInspection) -> None:
         raise InvalidInput(f"{where}: the note is too long", details={"field": f"{where}.note"})
 
 
+def _check_received_article(line: ReturnLine, inspection: LineInspection, where: str) -> None:
+    """A wrong item for an order line is not the ordered article: it enters the ledger (into
+    quarantine) only as the article the clerk names; flagged, it moves nothing."""
+    received = inspection.received_article
+    if received is not None:
+        if inspection.condition != Condition.WRONG_ITEM:
+            raise InvalidInput(f"{where}: the article that arrived is named for wrong items only",
+                               details={"field": f"{where}.article"})
+        if not received.is_stocked:
+            raise InvalidInput(f"{where}: {received.sku} is not a stocked article",
+                               details={"field": f"{where}.article"})
+    elif (inspection.condition == Condition.WRONG_ITEM and inspection.disposition == Disposition.QUARANTINED
+          and line.order_id is not None):
+        raise InvalidInput(f"{where}: name the article that arrived to put a wrong item into quarantine, or flag it",
+                           code="wrong_item_needs_article", details={"field": f"{where}.article"})
+
+
 @operation
 def return_lines_inspect(*, request: ReturnRequest, inspections: list[LineInspection],
                          actor: Actor) -> list[ReturnLine]:
-    """Record what was found; the caller moves the stock (flows.return_received). The last line
-    inspected makes the return inspected."""
+    """Record what was found; the caller moves the stock and counts the goods back to their
+    orders (flows.return_received), then asks for the proposal (services_proposal.return_propose).
+    The last line inspected makes the return inspected."""
     request = return_lock(request=request)
     if request.status != ReturnStatus.RECEIVED:
         raise InvalidTransition(f"return {request.number} is {request.status}; only received goods are inspected",
@@ -146,65 +171,27 @@ def return_lines_inspect(*, request: ReturnRequest, inspections: list[LineInspec
         line.condition, line.disposition, line.location = (inspection.condition, inspection.disposition,
                                                            inspection.location)
         line.loss_of_value, line.inspection_note, line.inspected_at = inspection.loss_of_value, inspection.note, now
+        line.received_article = inspection.received_article
         done.append(line)
     ReturnLine.objects.bulk_update(done, ["condition", "disposition", "location", "loss_of_value", "inspection_note",
-                                          "inspected_at"])
+                                          "inspected_at", "received_article"])
     if all(line.inspected_at is not None for line in lines.values()):
         _move(request, ReturnStatus.INSPECTED, actor, {"lines": [
             {"position": line.position, "condition": line.condition, "disposition": line.disposition}
             for line in lines.values()]})
-        _propose(request, list(lines.values()), actor)
     return done
-
-
-def _order_facts(order: SalesOrder, shipping_refunded: set[str]) -> OrderFacts:
-    shipping = order.lines.filter(kind=LineKind.SHIPPING).aggregate(total=Sum("gross"))["total"] or ZERO
-    left = returnable_quantities(order=order)
-    # SQLite sums decimals as floats (4.90000000000000): back to cents before any arithmetic.
-    return OrderFacts(number=order.number, currency=order.currency, shipping_gross=quantize(shipping, order.currency),
-                      fully_returned=bool(left) and all(units <= 0 for units in left.values()),
-                      shipping_refunded_before=order.number in shipping_refunded)
-
-
-def _shipping_refunded_before(request: ReturnRequest, numbers: list[str]) -> set[str]:
-    earlier = (ReturnRequest.objects.filter(lines__order__number__in=numbers)
-               .exclude(pk=request.pk).exclude(status=ReturnStatus.CANCELLED).distinct())
-    return {p["order"] for r in earlier for p in r.proposal if Decimal(p.get("shipping", "0")) > 0}
-
-
-def _propose(request: ReturnRequest, lines: list[ReturnLine], actor: Actor) -> None:
-    ordered = [line for line in lines if line.order is not None]
-    if not ordered:
-        return  # goods without an order: nothing to refund, the back office closes it
-    orders = {line.order.number: line.order for line in ordered}
-    order_lines = {(line.order.number, ol.position): ol for line in ordered
-                   for ol in [line.order.lines.get(position=line.order_line_position)]}
-    facts = [LineFacts(order_number=line.order.number, units=line.quantity,
-                       ordered_units=order_lines[line.order.number, line.order_line_position].quantity,
-                       ordered_gross=order_lines[line.order.number, line.order_line_position].gross,
-                       condition=line.condition, loss_of_value=line.loss_of_value) for line in ordered]
-    refunded = _shipping_refunded_before(request, sorted(orders))
-    policy = return_policy_get()
-    fee = (policy.return_shipping_fee if request.shipping_paid_by == ShippingPaidBy.CUSTOMER
-           and request.label_tracking_number else ZERO)
-    proposal = refund_proposal(lines=facts, orders=[_order_facts(orders[n], refunded) for n in sorted(orders)],
-                               rules=Rules(standard_delivery_gross=policy.standard_delivery_gross, return_fee=fee))
-    request.proposal = proposal
-    request.refund_total = sum((Decimal(p["total"]) for p in proposal), ZERO)
-    request.save(update_fields=["proposal", "refund_total"])
-    if request.refund_total > 0:
-        _move(request, ReturnStatus.REFUND_PROPOSED, actor, {"total": str(request.refund_total)})
 
 
 @operation
 def return_refunded(*, request: ReturnRequest, credit_notes: list[str], refunds: list[str],
                     actor: Actor) -> ReturnRequest:
     """The proposal was paid out (flows.return_refund): the credit notes and refunds are noted,
-    and the withdrawals of its orders count as settled (their 14-day deadline is met)."""
+    and the withdrawal this return was registered for counts as settled (its 14-day deadline is
+    met) — not the order's other withdrawals, which wait for their own goods and refund."""
     request = return_lock(request=request)
     request.credit_notes, request.refunds = credit_notes, refunds
     _move(request, ReturnStatus.REFUNDED, actor, {"credit_notes": credit_notes, "refunds": refunds})
     request.save(update_fields=["credit_notes", "refunds"])
-    Withdrawal.objects.filter(order__number__in=return_order_numbers(request=request), settled_at__isnull=True).update(
-        settled_at=clock.now())
+    if request.withdrawal_id is not None:
+        Withdrawal.objects.filter(pk=request.withdrawal_id, settled_at__isnull=True).update(settled_at=clock.now())
     return request

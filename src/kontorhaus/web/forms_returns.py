@@ -1,6 +1,8 @@
 """Shape checks of the return and withdrawal forms (portal and back office); the services decide
 whether the quantities, reasons and photos are acceptable."""
 
+import uuid
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +67,12 @@ class BackOfficeWithdrawalForm(WithdrawalForm):
 class ReturnRegistrationForm(forms.Form):
     """Per returnable order line: quantity, reason, note and photos (files named photos_<position>)."""
 
+    # One per form shown: the same form submitted twice registers one return.
+    form_token = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, returnable: list = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = uuid.uuid4().hex
         self.returnable = list(returnable)  # [(order line, units left)]
         for line, left in self.returnable:
             p = line.position

@@ -21,6 +21,8 @@ from kontorhaus.fulfillment.models import DigitalAsset
 from kontorhaus.fulfillment.selectors import digital_asset_get, download_grant_find, download_refusal
 from kontorhaus.fulfillment.services import DownloadRefused, download_claim
 
+from .client_ip import client_ip
+
 CUSTOMER = Actor("customer", "download link")
 UNKNOWN, UNAVAILABLE = "unknown", "unavailable"
 
@@ -30,10 +32,6 @@ def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
                       {"reason": reason, "shop_name": company_profile_name()}, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _attachment(asset: DigitalAsset) -> HttpResponse:
@@ -66,7 +64,7 @@ def portal_download(request: HttpRequest, token: str) -> HttpResponse:
         response["Referrer-Policy"] = "no-referrer"
         return response
     try:
-        download_claim(grant=grant, ip=_client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        download_claim(grant=grant, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
                        actor=CUSTOMER)
     except DownloadRefused:
         return _refused(request, "exhausted", 410)  # the last download went to a concurrent click

@@ -25,12 +25,13 @@ from kontorhaus.core.selectors import company_profile_name
 from kontorhaus.flows.return_registered import return_address, return_label_fetch, return_register_and_notify
 from kontorhaus.flows.withdrawal_declared import withdrawal_declare
 from kontorhaus.returns.models import ReturnRequest
-from kontorhaus.returns.selectors import return_list_for_order, withdrawal_list_for_order
+from kontorhaus.returns.selectors import return_by_form_token, return_list_for_order, withdrawal_list_for_order
 from kontorhaus.returns.services import ReturnDraft, ReturnLineDraft, WithdrawalDeclaration, returnable_quantities
 from kontorhaus.returns.states import Channel
 from kontorhaus.sales.models import LineKind, SalesOrder
 
 from . import labels
+from .client_ip import client_ip
 from .forms_returns import MAX_UPLOAD_BODY, LookupForm, ReturnRegistrationForm, WithdrawalForm
 from .portal_links import (
     LOOKUP_DAYS,
@@ -87,7 +88,7 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
         try:
             number = portal_lookup(order_number=form.cleaned_data["order_number"],
                                    postal_code=form.cleaned_data["postal_code"],
-                                   client_ip=request.META.get("REMOTE_ADDR", ""))
+                                   client_ip=client_ip(request) or "")
         except LookupThrottled:
             form.add_error(None, THROTTLED)
             status = 429
@@ -134,7 +135,9 @@ def portal_withdrawal_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if order is None:
         return _refused(request)
     lines = list(order.lines.filter(kind=LineKind.ARTICLE))
-    initial = {"customer_name": order.customer_name, "customer_email": order.customer_email}
+    # The e-mail is not filled in: the page must not show the order's address to whoever holds the
+    # link, and the confirmation goes to the order's address anyway (flows.withdrawal_declared).
+    initial = {"customer_name": order.customer_name}
     form = WithdrawalForm(request.POST or None, lines=lines, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -178,7 +181,13 @@ def _register(order: SalesOrder, form: ReturnRegistrationForm) -> ReturnRequest:
                   for p, q, reason, note, photos in form.chosen())
     return return_register_and_notify(draft=ReturnDraft(channel=Channel.PORTAL, order=order, lines=lines,
                                                         customer_name=order.customer_name,
-                                                        customer_email=order.customer_email), actor=CUSTOMER)
+                                                        customer_email=order.customer_email,
+                                                        form_token=form.cleaned_data["form_token"]), actor=CUSTOMER)
+
+
+def _done(token: str, created: ReturnRequest) -> HttpResponse:
+    return _private(HttpResponseRedirect(reverse("web:portal_return_done", kwargs={
+        "token": token, "number": created.number})))
 
 
 @never_cache
@@ -190,6 +199,10 @@ def portal_return(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(request)
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BODY:
         return _page(request, "web/portal_refused.html", {"too_large": True}, status=413)
+    if request.method == "POST":  # the same form sent twice (a double tap): the return it made
+        same = return_by_form_token(order=order, token=request.POST.get("form_token", ""))
+        if same is not None:
+            return _done(token, same)
     form = ReturnRegistrationForm(request.POST or None, request.FILES or None, returnable=_returnable(order))
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,8 +211,7 @@ def portal_return(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return_label_fetch(request=created, actor=CUSTOMER)
-            return _private(HttpResponseRedirect(reverse("web:portal_return_done", kwargs={
-                "token": token, "number": created.number})))
+            return _done(token, created)
     return _page(request, "web/portal_return.html", {"order": order, "form": form, "urls": _urls(token, "return"),
                                                      "rows": form.rows()})
 
@@ -213,11 +225,15 @@ def _own_return(order: SalesOrder | None, number: str) -> ReturnRequest | None:
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def portal_return_done(request: HttpRequest, token: str, number: str) -> HttpResponse:
-    created = _own_return(_order_for(token, RETURN), number)
+    order = _order_for(token, RETURN)
+    created = _own_return(order, number)
     if created is None:
         return _refused(request)
+    # Only this order's lines: a return the back office gathered from several orders must not show
+    # another order's goods to this order's link.
     return _page(request, "web/portal_return_done.html", {
-        "order": created.order, "created": created, "lines": created.lines.all(), "urls": _urls(token, "return"),
+        "order": order, "created": created, "lines": created.lines.filter(order=order),
+        "urls": _urls(token, "return"),
         "has_label": bool(created.label_tracking_number), "return_address": return_address(),
         "label_url": reverse("web:portal_return_label", kwargs={"token": token, "number": created.number})})
 

@@ -23,8 +23,10 @@ from kontorhaus.core.models import NumberKind
 from kontorhaus.core.money import ZERO, exponent, has_at_most_places, quantize
 from kontorhaus.core.numbering import next_number
 from kontorhaus.core.transactions import operation
+from kontorhaus.documents.einvoice.build import customer_syntax, einvoice_xml
 
 from ..models import CreditNote, Invoice
+from ..snapshots import _common as snapshot_common  # the same header the printed note gets
 from .states import CreditNoteKind
 
 
@@ -144,4 +146,138 @@ def credit_note_issue_partial(*, invoice: Invoice, amount_gross: Decimal, reason
     note.save(force_insert=True)
     record(action=AuditAction.BILLING_CREDIT_NOTE_ISSUED, obj=note, actor=actor, order_number=invoice.order_number,
            data={"invoice": invoice.number, "kind": CreditNoteKind.PARTIAL, "total_gross": str(note.total_gross)})
+    return note
+
+
+# --- credit notes of given invoice lines (a return: what came back, at its own VAT rate) ------
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """Part of one invoice line credited back: its gross and what the note says about it."""
+
+    invoice_line: int  # the invoice line's position
+    amount_gross: Decimal
+    description: str = ""
+
+
+def _credited_per_line(invoice: Invoice) -> dict[int, Decimal]:
+    """Gross credited per invoice line by earlier notes that name their lines."""
+    credited: dict[int, Decimal] = {}
+    for lines in CreditNote.objects.filter(invoice=invoice).values_list("lines", flat=True):
+        for line in lines or []:
+            if line.get("invoice_line") is not None:
+                credited[int(line["invoice_line"])] = credited.get(int(line["invoice_line"]), ZERO) + Decimal(
+                    line["gross"])
+    return credited
+
+
+def _bucket_of(invoice_line, left: list[BucketLeft], taken: dict[int, Decimal], amount: Decimal) -> int:
+    """The index of the invoice bucket the line's amount is credited against: same rate and
+    category, with enough gross left (OSS buckets of equal rate in two countries: the first)."""
+    rate, category = Decimal(invoice_line.tax_rate), invoice_line.tax_category
+    matching = [i for i, b in enumerate(left)
+                if Decimal(b.source["rate"]) == rate and str(b.source.get("category", "")) == category]
+    for i in matching:
+        if left[i].gross - taken.get(i, ZERO) >= amount:
+            return i
+    raise InvalidInput(f"line {invoice_line.position}: the invoice has no {rate:f} % {category} left to credit",
+                       code="credit_exceeds_invoice", details={"field": "lines", "line": invoice_line.position})
+
+
+def _check_credit_lines(invoice: Invoice, lines: list[CreditLine]) -> dict[int, object]:
+    """The invoice lines, once each, every amount in cents, positive, and at most what of the
+    line no earlier note credited."""
+    if not lines:
+        raise InvalidInput("name the invoice lines to credit", details={"field": "lines"})
+    by_position = {line.position: line for line in invoice.lines.all()}
+    credited = _credited_per_line(invoice)
+    seen = set()
+    for index, line in enumerate(lines):
+        where = f"lines[{index}]"
+        found = by_position.get(line.invoice_line)
+        if found is None or line.invoice_line in seen:
+            raise InvalidInput(f"{where}: invoice {invoice.number} has no line {line.invoice_line} (or it is named "
+                               "twice)", details={"field": f"{where}.invoice_line"})
+        seen.add(line.invoice_line)
+        if line.amount_gross <= 0 or not has_at_most_places(line.amount_gross, exponent(invoice.currency)):
+            raise InvalidInput(f"{where}: not an amount to credit: {line.amount_gross}",
+                               details={"field": f"{where}.amount"})
+        left = found.gross - credited.get(found.position, ZERO)
+        if line.amount_gross > left:
+            raise InvalidInput(f"{where}: only {left} {invoice.currency} of line {found.position} is left to credit",
+                               code="credit_exceeds_line",
+                               details={"field": f"{where}.amount", "uncredited": str(left)})
+    return by_position
+
+
+def _split_net(grosses: list[Decimal], bucket_net: Decimal, rate: Decimal, currency: str) -> list[Decimal]:
+    """Each line's net from its gross; the last line takes what makes them add up to the bucket's."""
+    nets = [quantize(g / (1 + rate / 100), currency) for g in grosses[:-1]]
+    return [*nets, bucket_net - sum(nets, ZERO)]
+
+
+def credit_note_draft_for_lines(*, invoice: Invoice, lines: list[CreditLine], reason: str) -> CreditNote:
+    """The unsaved credit note of the given invoice lines (no number yet): each amount at its
+    own line's VAT rate and category, per rate a bucket whose net and VAT add up to its gross."""
+    invoice_lines = _check_credit_lines(invoice, lines)
+    left, taken, groups = invoice_uncredited_buckets(invoice=invoice), {}, {}
+    for line in lines:
+        index = _bucket_of(invoice_lines[line.invoice_line], left, taken, line.amount_gross)
+        taken[index] = taken.get(index, ZERO) + line.amount_gross
+        groups.setdefault(index, []).append(line)
+    if sum(taken.values(), ZERO) > invoice_uncredited_gross(invoice=invoice):
+        raise InvalidInput(f"only {invoice_uncredited_gross(invoice=invoice)} {invoice.currency} of invoice "
+                           f"{invoice.number} is left to credit", code="credit_exceeds_invoice",
+                           details={"field": "lines"})
+    buckets, note_lines = [], []
+    for index in sorted(groups):
+        bucket = _bucket(left[index], taken[index], invoice.currency,
+                         final=taken[index] == left[index].gross and left[index].net >= 0 and left[index].tax >= 0)
+        buckets.append(bucket)
+        rate = Decimal(bucket["rate"])
+        nets = _split_net([c.amount_gross for c in groups[index]], Decimal(bucket["net"]), rate, invoice.currency)
+        for credit, net in zip(groups[index], nets, strict=True):
+            source = invoice_lines[credit.invoice_line]
+            gross = credit.amount_gross
+            note_lines.append({
+                "position": len(note_lines) + 1, "sku": source.sku, "invoice_line": source.position,
+                "name": (credit.description or source.name)[:200], "quantity": "1",
+                "unit_price": str(gross if invoice.prices_include_vat else net), "tax_rate": bucket["rate"],
+                "tax_category": bucket["category"], "net": str(net), "tax": str(gross - net), "gross": str(gross)})
+    return CreditNote(
+        invoice=invoice, order_number=invoice.order_number, kind=CreditNoteKind.PARTIAL, issue_date=clock.today(),
+        reason=reason[:200], currency=invoice.currency, lines=note_lines, tax_breakdown=buckets,
+        total_net=sum((Decimal(b["net"]) for b in buckets), ZERO),
+        total_vat=sum((Decimal(b["tax"]) for b in buckets), ZERO),
+        total_gross=sum((Decimal(b["gross"]) for b in buckets), ZERO))
+
+
+def _einvoice_check(note: CreditNote) -> None:
+    """An issued note can never be changed: its EN 16931 XML (and the buyer's XRechnung) is
+    built and checked from the draft, before it takes a number."""
+    snapshot = {"kind": "credit_note", **snapshot_common(note, note.invoice), "number": "GS-DRAFT",
+                "lines": note.lines, "paid": False, "refers_to": note.invoice.number,
+                "refers_to_issue_date": note.invoice.issue_date.isoformat(), "credit_note_kind": note.kind,
+                "notes": [*note.invoice.notes, *([note.reason] if note.reason else [])]}
+    einvoice_xml(snapshot)
+    syntax = customer_syntax(snapshot)
+    if syntax is not None:
+        einvoice_xml(snapshot, syntax=syntax)
+
+
+@operation
+def credit_note_issue_for_lines(*, invoice: Invoice, lines: list[CreditLine], reason: str,
+                                actor: Actor) -> CreditNote:
+    """Credit the given invoice lines back (e.g. the goods of a return and the outbound shipping):
+    each at its own line's VAT rate, never more than the line has uncredited, nor more than the
+    invoice; gaplessly numbered once it passed the e-invoice check."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    note = credit_note_draft_for_lines(invoice=invoice, lines=lines, reason=reason)
+    _einvoice_check(note)
+    note.number = next_number(kind=NumberKind.CREDIT_NOTE, on=note.issue_date)
+    note.save(force_insert=True)
+    record(action=AuditAction.BILLING_CREDIT_NOTE_ISSUED, obj=note, actor=actor, order_number=invoice.order_number,
+           data={"invoice": invoice.number, "kind": CreditNoteKind.PARTIAL, "total_gross": str(note.total_gross),
+                 "lines": [line.invoice_line for line in lines]})
     return note

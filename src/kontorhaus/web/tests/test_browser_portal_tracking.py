@@ -87,3 +87,18 @@ def test_a_tampered_or_expired_link_gets_the_friendly_refusal(browser_page, monk
     page.click("#refused a.button")
     page.wait_for_url("**/portal/")
     assert page.locator("input[name=postal_code]").is_visible()
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("KONTORHAUS_SCREENSHOTS"),
+                    reason="set KONTORHAUS_SCREENSHOTS=1 to refresh")
+def test_screenshot(browser_page):
+    """Writes docs/screenshot-portal-tracking.png (the tracking page on a phone) for the README."""
+    from pathlib import Path  # noqa: PLC0415
+
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    order, _ = in_transit_and_delivered()
+    page.goto(urlsplit(tracking_link(order.number)).path)
+    page.wait_for_selector("#tracking")
+    docs = Path(__file__).resolve().parents[4] / "docs"
+    page.screenshot(path=str(docs / "screenshot-portal-tracking.png"), full_page=True)

@@ -2,12 +2,14 @@
 credit note once; a return by hand for several orders and goods without an order; withdrawals
 typed in; bad input is a message and changes nothing."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from kontorhaus.billing.models import CreditNote
+from kontorhaus.core import clock
 from kontorhaus.flows.return_registered import return_register_and_notify
 from kontorhaus.inventory.models import StockMove
 from kontorhaus.notifications.models import OutgoingEmail
@@ -146,3 +148,24 @@ def test_photo_is_served_with_its_type_and_no_sniffing(client_in: Client) -> Non
     assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert client_in.get(f"/returns/RT-OTHER/photos/{photo.pk}").status_code == 404
+
+
+def test_a_late_withdrawal_is_marked_late_in_the_list_and_the_api(client_in: Client, api_client) -> None:
+    # given a withdrawal typed in from a letter that arrived long after the 14 days
+    order = shipped_order(1)
+    clock.freeze(clock.now() + dt.timedelta(days=40))
+    try:
+        response = client_in.post("/returns/withdrawals/new/", {
+            "order": order.number, "customer_name": "Erika", "customer_email": "erika@example.com", "scope": "all",
+            "channel": "letter"})
+    finally:
+        clock.unfreeze()
+    # then it is recorded and confirmed, marked late, with no refund deadline
+    assert response.status_code == 302
+    withdrawal = Withdrawal.objects.get()
+    assert withdrawal.late and withdrawal.refund_due_on is None
+    assert OutgoingEmail.objects.filter(template="withdrawal_confirmation").exists()
+    page = client_in.get("/returns/withdrawals/").content.decode()
+    assert "Late" in page and "Overdue" not in page
+    (row,) = api_client.get("/api/v1/withdrawals?status=all").json()
+    assert row["late"] is True and row["refund_due_on"] is None
