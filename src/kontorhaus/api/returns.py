@@ -14,6 +14,7 @@ from kontorhaus.flows.return_registered import return_register_and_notify
 from kontorhaus.flows.withdrawal_declared import withdrawal_declare
 from kontorhaus.returns.models import ReturnRequest, Withdrawal
 from kontorhaus.returns.selectors import ReturnFilter, bin_find, return_get, return_list, withdrawal_list
+from kontorhaus.returns.selectors_inspection import received_article_find
 from kontorhaus.returns.services import ReturnDraft, ReturnLineDraft, WithdrawalDeclaration, return_policy_get
 from kontorhaus.returns.services_inspection import LineInspection
 from kontorhaus.returns.states import Channel, Disposition
@@ -45,6 +46,7 @@ def return_out(found: ReturnRequest) -> dict:
                    "quantity": line.quantity, "reason": line.reason, "reason_note": line.reason_note,
                    "condition": line.condition, "disposition": line.disposition,
                    "bin": line.location.code if line.location else "", "loss_of_value": str(line.loss_of_value),
+                   "received_article": line.received_article.sku if line.received_article_id else "",
                    "photos": getattr(line, "photo_count", 0)} for line in found.lines.all()],
     }
 
@@ -70,7 +72,8 @@ def return_create(request: HttpRequest, body: ReturnCreateIn):
 def return_list_endpoint(request: HttpRequest, status: str = "", search: str = "",
                          limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
     rows = return_list(filters=ReturnFilter(status=status[:20], search=search[:64]))
-    page = list(rows.prefetch_related("lines__order", "lines__location")[offset:offset + limit])
+    rows_with_lines = rows.prefetch_related("lines__order", "lines__location", "lines__received_article")
+    page = list(rows_with_lines[offset:offset + limit])
     return {"items": [return_out(r) for r in page], "count": rows.count()}
 
 
@@ -92,6 +95,8 @@ def return_inspect_endpoint(request: HttpRequest, number: str, body: InspectionI
         position=line.position, condition=line.condition, disposition=line.disposition,
         location=bin_find(code=line.bin, warehouse=default if line.disposition == Disposition.RESTOCKED
                           else quarantine) if line.bin else None,
+        received_article=received_article_find(code=line.article, field=f"lines[{line.position}].article")
+        if line.article else None,
         loss_of_value=Decimal(line.loss_of_value), note=line.note) for line in body.lines]
     return_inspect(request=return_get(number=number), inspections=inspections, actor=actor_of(request))
     return return_out(return_get(number=number))

@@ -43,6 +43,7 @@ class InspectionLineIn(Strict):
     condition: Literal[tuple(Condition.values)]  # type: ignore[valid-type]
     disposition: Literal[tuple(Disposition.values)]  # type: ignore[valid-type]
     bin: text(max_length=48) = ""  # empty: the article's bin, or the quarantine warehouse
+    article: text(max_length=64) = ""  # a wrong item into quarantine: SKU or GTIN of the article that arrived
     loss_of_value: Money = "0.00"
     note: text(max_length=500) = ""
 
@@ -77,6 +78,7 @@ class ReturnLineOut(Schema):
     condition: str
     disposition: str
     bin: str
+    received_article: str = ""  # a wrong item: the SKU of the article that arrived instead
     loss_of_value: str
     photos: int
 

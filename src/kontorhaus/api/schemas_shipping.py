@@ -13,7 +13,9 @@ from kontorhaus.fulfillment.carriers.base import TrackingStatus
 from .schemas_orders import Moment, text
 
 # What a carrier may print as a tracking number: letters, digits, dashes and the spaces DPD
-# groups it with; the service cleans it (tracking_number_clean) before it is stored.
+# groups it with, at most 80 characters printed. Cleaned (spaces removed) it has at most
+# TRACKING_NUMBER_MAX (64); a longer one is no parcel of ours and is listed as refused in the
+# 200 answer (flows.tracking_update.tracking_events_pushed), not a reason to drop the batch.
 WebhookTrackingNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]{0,79}$")]
 StatusCode = Literal[(*TrackingStatus.ALL, TrackingStatus.UNKNOWN)]  # type: ignore[valid-type]
 Problem = Literal["", "damaged", "address", "returned", "failure"]

@@ -46,7 +46,8 @@ router.add_router("", tracking_webhook.router)
 
 # Which part of the request a carrier's refusal is about, for the caller's form.
 REFUSAL_FIELDS = {CarrierErrorKind.INVALID_ADDRESS: "shipping_address", CarrierErrorKind.AUTH: "carrier_account",
-                  CarrierErrorKind.UNAVAILABLE: "carrier", CarrierErrorKind.REJECTED: "carrier"}
+                  CarrierErrorKind.UNAVAILABLE: "carrier", CarrierErrorKind.REJECTED: "carrier",
+                  CarrierErrorKind.UNKNOWN: "carrier"}
 PDF = "application/pdf"
 CSV_MAX_BYTES = 512 * 1024
 Position = Path(..., ge=1, le=32_767)
@@ -86,12 +87,15 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @router.post("/shipments/{number}/booking", response={201: ShipmentBookingOut})
-def shipment_booking_create(request: HttpRequest, number: str):
+def shipment_booking_create(request: HttpRequest, number: str, *, carrier_checked: bool = False):
     """Book every parcel with the carrier (labels, tracking numbers) and send the customer the
     shipment e-mail. The carrier's refusal is 422 with `details.reason` invalid_address,
-    unavailable, auth or rejected, and nothing is booked; booked already: 409."""
+    unavailable, auth or rejected, and nothing is booked; no answer in time is 422 `unknown`
+    (DHL may have booked: check its portal). Booked already: 409; after an `unknown` outcome
+    409 `booking_unconfirmed` until called with `?carrier_checked=true`."""
     try:
-        shipment = shipment_book(shipment=shipment_get(number=number), actor=actor_of(request))
+        shipment = shipment_book(shipment=shipment_get(number=number), actor=actor_of(request),
+                                 carrier_checked=carrier_checked)
     except CarrierRefused as error:
         raise _refused(error) from error
     return Status(201, booking_out(shipment_get(number=shipment.number)))

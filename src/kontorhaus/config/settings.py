@@ -230,7 +230,7 @@ KONTORHAUS = {
     "PUBLIC_URL": os.environ.get("KONTORHAUS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
     # Returns: the withdrawal/return period in days from receipt of the goods (14 by law, § 355 BGB; a shop
     # may grant more). The delivery note's return slip prints it and the deadline it gives at the least.
-    "RETURN_PERIOD_DAYS": int(os.environ.get("KONTORHAUS_RETURN_PERIOD_DAYS", 14)),
+    "RETURN_PERIOD_DAYS": max(14, int(os.environ.get("KONTORHAUS_RETURN_PERIOD_DAYS", 14))),  # never below the law
     # Carriers: how long a booking or tracking call may take; how often the worker fetches tracking
     # events, after how many days without movement a parcel raises an alert, and whether the customer
     # then gets a delay notice by e-mail.

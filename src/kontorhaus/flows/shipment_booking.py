@@ -10,7 +10,13 @@ the shipment e-mail (with the tracking links and the delivery note). What can go
   message on the shipment; the adapter has already cancelled parcels booked in the same call;
 - the shipment was booked meanwhile (two clicks, two packers): the second booking is cancelled
   at the carrier and refused here, so one booking stands;
-- it is booked already: refused before any carrier call (idempotent).
+- it is booked already: refused before any carrier call (idempotent);
+- the carrier booked but recording it failed (the database, the e-mail, a worker killed): the
+  labels are cancelled at the carrier (best effort) and the failure, with the tracking numbers,
+  is kept on the shipment in a transaction of its own, so no paid label goes unnoticed;
+- the carrier did not answer in time, or a label it made could not be cancelled: the carrier
+  may hold labels we do not know, so booking again is refused until a person has checked the
+  carrier's portal and says so (`carrier_checked=True`).
 
 Also here: cancelling a booking, booking many shipments (a pick run) at once, the return
 label a customer prints from the portal (`return_label_create`), and the settings page's
@@ -25,7 +31,13 @@ from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, InvalidInput, InvalidTransition
 from kontorhaus.core.selectors import company_profile_get
 from kontorhaus.core.transactions import flow
-from kontorhaus.fulfillment.carriers.base import BookingRequest, CarrierError, ParcelSpec, ReturnRequest
+from kontorhaus.fulfillment.carriers.base import (
+    BookingRequest,
+    CarrierError,
+    CarrierErrorKind,
+    ParcelSpec,
+    ReturnRequest,
+)
 from kontorhaus.fulfillment.carriers.registry import adapter_for
 from kontorhaus.fulfillment.models import CarrierAccount, CarrierKind, CarrierReturnLabel, Shipment
 from kontorhaus.fulfillment.selectors_carriers import carrier_account_of, return_carrier_account
@@ -58,6 +70,13 @@ class CarrierRefused(DomainError):
         self.kind = kind
 
 
+class BookingNotRecorded(DomainError):
+    """The carrier booked, but we could not record it; the message says what became of the labels."""
+
+    code = "booking_not_recorded"
+    status = 503
+
+
 @dataclass(frozen=True)
 class ReturnLabel:
     tracking_number: str
@@ -65,10 +84,16 @@ class ReturnLabel:
     carrier_name: str = "DHL"
 
 
-def _bookable_account(shipment: Shipment) -> CarrierAccount:
+def _bookable_account(shipment: Shipment, *, carrier_checked: bool) -> CarrierAccount:
     if shipment.status != ShipmentStatus.PACKED:
         raise InvalidTransition(f"shipment {shipment.number} is {shipment.status}: it was booked already",
                                 code="already_booked", details={"field": "shipment", "status": shipment.status})
+    unconfirmed = Shipment.objects.filter(pk=shipment.pk, booking_unconfirmed=True).exists()  # not the page's copy
+    if unconfirmed and not carrier_checked:
+        raise InvalidTransition(f"an earlier booking of shipment {shipment.number} may have been made at the carrier "
+                                f"without us knowing: look for order {shipment.order_number} in the carrier's "
+                                "portal, delete any label found there, then book again confirming you checked",
+                                code="booking_unconfirmed", details={"field": "shipment"})
     account = carrier_account_of(shipment)
     if account is None:
         raise InvalidInput(f"no carrier account books shipping method {shipment.carrier or '(none)'}: add one under "
@@ -80,10 +105,11 @@ def _bookable_account(shipment: Shipment) -> CarrierAccount:
     return account
 
 
-def shipment_book(*, shipment: Shipment, actor: Actor) -> Shipment:
+def shipment_book(*, shipment: Shipment, actor: Actor, carrier_checked: bool = False) -> Shipment:
     """Book every parcel of a packed shipment with its carrier; raises CarrierRefused (with the
-    message also stored on the shipment) when the carrier does not book."""
-    account = _bookable_account(shipment)
+    message also stored on the shipment) when the carrier does not book. `carrier_checked`: a
+    person has looked in the carrier's portal after a booking whose outcome was unknown."""
+    account = _bookable_account(shipment, carrier_checked=carrier_checked)
     profile = company_profile_get()
     shipper = shipper_address(profile)
     request = booking_request(shipment=shipment, shipper=shipper, ship_date=clock.today(),
@@ -96,14 +122,36 @@ def shipment_book(*, shipment: Shipment, actor: Actor) -> Shipment:
         raise CarrierRefused(error.message, kind=error.kind) from error
     try:
         return _booked(shipment=shipment, account=account, result=result, actor=actor)
-    except DomainError:
-        numbers = [p.tracking_number for p in result.parcels]
-        try:
-            adapter.cancel(numbers)
-        except CarrierError:
-            logger.exception("booking of %s could not be recorded nor cancelled: delete %s at the carrier",
-                             shipment.number, numbers)
-        raise
+    except Exception as error:  # noqa: BLE001 - any failure: DHL holds paid labels we have not recorded
+        message = _not_recorded(shipment=shipment, adapter=adapter, result=result, error=error, actor=actor)
+        if isinstance(error, DomainError):
+            raise  # e.g. booked meanwhile by another packer: that refusal says it best
+        raise BookingNotRecorded(message) from error
+
+
+def _not_recorded(*, shipment: Shipment, adapter, result, error: Exception, actor: Actor) -> str:
+    """Cancel the labels at the carrier (best effort) and keep what happened on the shipment, in
+    a transaction of its own (the one that failed is gone)."""
+    numbers = [p.tracking_number for p in result.parcels if p.tracking_number]
+    logger.error("booking of %s at the carrier (%s) could not be recorded: %r", shipment.number, numbers, error)
+    try:
+        adapter.cancel(numbers)
+    except CarrierError as cancel_error:
+        logger.exception("booking of %s could not be recorded nor cancelled: delete %s at the carrier",
+                         shipment.number, numbers)
+        message = (f"The carrier booked {', '.join(numbers)}, but the booking could not be recorded and cancelling "
+                   f"it failed too ({cancel_error.message}): delete these labels in the carrier's portal, then "
+                   "book again confirming you checked.")
+        kind = CarrierErrorKind.UNKNOWN
+    else:
+        message = (f"The carrier booked {', '.join(numbers)}, but the booking could not be recorded "
+                   f"({type(error).__name__}); the labels were cancelled at the carrier. Book again.")
+        kind = "not_recorded"
+    try:
+        shipment_booking_failed(shipment=shipment, message=message, kind=kind, actor=actor)
+    except Exception:  # noqa: BLE001 - the database itself may be what failed: the log above keeps the numbers
+        logger.exception("could not keep the failed booking of %s on the shipment", shipment.number)
+    return message
 
 
 @flow
@@ -169,8 +217,8 @@ def return_label_create(*, order_number: str, actor: Actor) -> ReturnLabel | Non
                             weight_grams=weight)
     try:
         booked = adapter_for(carrier_config(account)).return_label(request)
-    except CarrierError:
-        logger.exception("no return label for %s", order_number)
+    except (CarrierError, DomainError):  # DomainError: credentials unreadable (key rotated); the portal shows
+        logger.exception("no return label for %s", order_number)  # the instructions instead of a 500
         return None
     label = return_label_store(order_number=order_number, account=account, tracking_number=booked.tracking_number,
                                label_pdf=booked.label_pdf, actor=actor)

@@ -13,23 +13,33 @@ it (KONTORHAUS["TRACKING_DELAY_NOTICE"]), tells the customer before they have to
 A parcel without any movement for TRACKING_STALE_DAYS days raises the same kind of alert."""
 
 import datetime as dt
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, Actor
+from kontorhaus.core.exceptions import DomainError
 from kontorhaus.core.selectors import company_profile_name
 from kontorhaus.core.transactions import flow
+from kontorhaus.fulfillment.carriers.base import CarrierError, CarrierErrorKind, TrackingStatus
 from kontorhaus.fulfillment.carriers.base import TrackingEvent as CarrierEvent
-from kontorhaus.fulfillment.carriers.base import TrackingStatus
-from kontorhaus.fulfillment.carriers.manual import tracking_link
+from kontorhaus.fulfillment.carriers.manual import tracking_link, tracking_number_clean
 from kontorhaus.fulfillment.carriers.registry import adapter_for
-from kontorhaus.fulfillment.models import Parcel, Shipment, TrackingAlert, TrackingAlertKind
-from kontorhaus.fulfillment.selectors_tracking import parcels_to_track, parcels_without_movement
+from kontorhaus.fulfillment.models import (
+    CarrierAccount,
+    Parcel,
+    Shipment,
+    TrackingAlert,
+    TrackingAlertKind,
+    TrackingEventSource,
+)
+from kontorhaus.fulfillment.selectors_carriers import tracking_carrier_account
+from kontorhaus.fulfillment.selectors_tracking import parcel_of_account, parcels_to_track, parcels_without_movement
 from kontorhaus.fulfillment.services_carriers import carrier_config
 from kontorhaus.fulfillment.services_tracking import (
     EventsRecorded,
@@ -141,27 +151,69 @@ class RefreshResult:
 def tracking_refresh(*, limit: int = 500, now: dt.datetime | None = None) -> RefreshResult:
     """Ask the carriers about every parcel on its way not asked in the last
     TRACKING_REFRESH_MINUTES (each call outside any transaction, each answer recorded in one),
-    then raise "no movement" alerts. A carrier that does not answer is asked again next round."""
+    then raise "no movement" alerts. One parcel's problem (carrier or data) is logged and the
+    parcel marked checked, so it does not stop the round nor come first again. An account that
+    does not answer (or refuses our key) is left alone for the rest of the round: its other
+    parcels are asked next round, instead of each waiting for the timeout (the worker running
+    this also sends the e-mails)."""
     now = now or clock.now()
     interval = dt.timedelta(minutes=int(_setting("TRACKING_REFRESH_MINUTES", default=60)))
     checked = new = failed = 0
-    adapters: dict[int, object] = {}
+    adapters: dict[int, object | None] = {}  # account -> adapter (credentials decrypted once); None: skip
+    fallback = tracking_carrier_account()  # for DHL numbers typed in without an account
     for parcel in parcels_to_track(checked_before=now - interval, limit=limit):
-        account = parcel.shipment.carrier_account
-        try:
-            adapter = adapters.setdefault(account.pk, adapter_for(carrier_config(account)))
-            events = adapter.track(parcel.tracking_number)
-        except Exception as error:  # noqa: BLE001 - one parcel's problem (carrier or data) must not stop the round
-            logger.warning("tracking %s failed: %s", parcel.tracking_number, getattr(error, "message", error))
+        account = parcel.shipment.carrier_account or fallback
+        if account is None:
             parcel_checked(parcel=parcel)
+            continue
+        if account.pk not in adapters:
+            adapters[account.pk] = _tracking_adapter(account)
+        adapter = adapters[account.pk]
+        if adapter is None:
+            continue
+        outcome = _track_one(parcel, adapter)
+        if outcome is None:
             failed += 1
             continue
+        if outcome == _STOP:
+            failed += 1
+            adapters[account.pk] = None
+            logger.warning("tracking: %s does not answer; its other parcels wait for the next round", account.code)
+            continue
         checked += 1
-        if events:
-            new += len(tracking_events_received(parcel=parcel, events=events, source="poll").new)
-        else:
-            parcel_checked(parcel=parcel)
+        new += outcome
     return RefreshResult(checked=checked, new_events=new, failed=failed, stale_alerts=tracking_stale_check(now=now))
+
+
+_STOP = -1
+STOP_ROUND = (CarrierErrorKind.UNAVAILABLE, CarrierErrorKind.UNKNOWN, CarrierErrorKind.AUTH)
+
+
+def _tracking_adapter(account: CarrierAccount) -> object | None:
+    try:
+        return adapter_for(carrier_config(account))
+    except DomainError as error:  # credentials unreadable (the secret key changed)
+        logger.warning("tracking with %s is not possible: %s", account.code, error.message)
+        return None
+
+
+def _track_one(parcel: Parcel, adapter) -> int | None:
+    """The number of new events; None when this parcel failed; _STOP when the carrier did not
+    answer at all. The parcel is marked checked either way, except its events were recorded."""
+    try:
+        events = adapter.track(parcel.tracking_number)
+        if events:
+            return len(tracking_events_received(parcel=parcel, events=events, source="poll").new)
+    except CarrierError as error:
+        logger.warning("tracking %s failed: %s", parcel.tracking_number, error.message)
+        parcel_checked(parcel=parcel)
+        return _STOP if error.kind in STOP_ROUND else None
+    except Exception:  # noqa: BLE001 - one parcel's bad data must not stop the round
+        logger.exception("tracking %s failed", parcel.tracking_number)
+        parcel_checked(parcel=parcel)
+        return None
+    parcel_checked(parcel=parcel)
+    return 0
 
 
 def tracking_stale_check(*, now: dt.datetime) -> int:
@@ -184,3 +236,66 @@ def tracking_sweep() -> int:
     carrier delays the other sweeps by little; the rest waits for the next round."""
     result = tracking_refresh(limit=100)
     return result.new_events
+
+
+@dataclass(frozen=True)
+class PushedEvent:
+    """One scan as a carrier pushes it to the webhook (shape already checked at the edge)."""
+
+    tracking_number: str  # as the carrier prints it; cleaned here
+    timestamp: dt.datetime  # aware
+    status_code: str  # a TrackingStatus value or "unknown"
+    description: str = ""
+    location: str = ""
+    problem: str = ""
+
+
+@dataclass
+class PushResult:
+    recorded: int = 0
+    duplicates: int = 0
+    unknown_tracking_numbers: list[str] = field(default_factory=list)  # not a parcel of this account
+    parcels: list[tuple[str, str]] = field(default_factory=list)  # (tracking number, status)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (tracking number, why): nothing stored
+
+
+def _pushed(event: PushedEvent) -> CarrierEvent:
+    text, location = (event.description or "").strip(), (event.location or "").strip()
+    # The code is what makes an event the same event again (with parcel and time): the status
+    # plus a digest of what the carrier said, so two different scans in the same second are
+    # two events while a retried delivery is one.
+    digest = hashlib.sha256(f"{text}\n{location}".encode()).hexdigest()[:8]
+    problem = event.problem or ("returned" if event.status_code == TrackingStatus.RETURNED else "")
+    return CarrierEvent(occurred_at=event.timestamp, status=event.status_code, code=f"{event.status_code}:{digest}",
+                        text=text, location=location, problem=problem)
+
+
+def tracking_events_pushed(*, account: CarrierAccount, events: Iterable[PushedEvent]) -> PushResult:
+    """Scans a carrier pushed, signed with `account`'s webhook secret. The secret speaks only for
+    that account's parcels: other numbers are listed as unknown (an aggregator may push other
+    shops' parcels). Each parcel's events are one transaction (tracking_events_received), so a
+    parcel that cannot take them, or a number that is no tracking number, is refused alone."""
+    actor = Actor("carrier", f"webhook-{account.code}")
+    result = PushResult()
+    grouped: dict[str, list[CarrierEvent]] = defaultdict(list)
+    for event in events:
+        try:
+            grouped[tracking_number_clean(event.tracking_number)].append(_pushed(event))
+        except ValueError as error:
+            if all(number != event.tracking_number for number, _why in result.refused):
+                result.refused.append((event.tracking_number, str(error)))
+    for number, parcel_events in grouped.items():
+        parcel = parcel_of_account(tracking_number=number, account=account)
+        if parcel is None:
+            result.unknown_tracking_numbers.append(number)
+            continue
+        try:
+            recorded = tracking_events_received(parcel=parcel, events=parcel_events,
+                                                source=TrackingEventSource.WEBHOOK, actor=actor)
+        except DomainError as error:  # rolled back whole; the carrier's retry would meet the same refusal
+            result.refused.append((number, error.message))
+            continue
+        result.recorded += len(recorded.new)
+        result.duplicates += len(parcel_events) - len(recorded.new)
+        result.parcels.append((number, recorded.status))
+    return result

@@ -14,6 +14,8 @@ confirmed as received all the same; the shop decides, and no refund deadline sta
 import datetime as dt
 from dataclasses import replace
 
+from django.conf import settings
+
 from kontorhaus.catalog.models import ArticleKind
 from kontorhaus.core import clock, formatting
 from kontorhaus.core.audit import Actor
@@ -47,6 +49,7 @@ def _confirmation_context(withdrawal: Withdrawal, order: SalesOrder, language: s
         "items": withdrawal.items, "statement": withdrawal.statement,
         "channel": CHANNEL_WORDS.get(language, CHANNEL_WORDS["en"]).get(withdrawal.channel, withdrawal.channel),
         "portal_url": portal_link(RETURNS, order_number=order.number), "shop_name": company_profile_name(),
+        "return_days": settings.KONTORHAUS["RETURN_PERIOD_DAYS"],  # the shop's period for sending the goods back
     }
 
 

@@ -22,6 +22,11 @@ class Shipment(models.Model):
     # The last failed booking, in words for the packer; cleared by the next successful one.
     booking_error = models.TextField(blank=True, default="")
     booking_error_at = models.DateTimeField(null=True, blank=True)
+    # The carrier may hold labels we do not know: a booking went unanswered (read timeout), or
+    # one that could not be recorded could not be cancelled either. Booking again is refused
+    # until a person has checked the carrier's portal and says so (shipment_book's
+    # carrier_checked), so no second paid label is made silently.
+    booking_unconfirmed = models.BooleanField(default=False)
     booked_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +93,10 @@ class Parcel(models.Model):
         ordering = ["shipment", "position"]
         constraints = [
             models.UniqueConstraint(fields=["shipment", "position"], name="uniq_parcel_position"),
+            # One carrier never gives the same number to two parcels; the lookups by number
+            # (webhook, returns, import) rely on it.
+            models.UniqueConstraint(fields=["tracking_carrier", "tracking_number"], condition=~models.Q(
+                tracking_number=""), name="uniq_parcel_carrier_tracking_number"),
             models.CheckConstraint(condition=models.Q(weight_grams__gt=0), name="parcel_weight_positive"),
         ]
         indexes = [models.Index(fields=["tracking_number"], name="parcel_tracking_number_idx")]

@@ -37,3 +37,8 @@ def carrier_account_of(shipment: Shipment) -> CarrierAccount | None:
 def return_carrier_account() -> CarrierAccount | None:
     """The account that makes return labels: an active DHL account with returns switched on."""
     return CarrierAccount.objects.filter(active=True, returns_enabled=True, kind="dhl_parcel_de").order_by("pk").first()
+
+
+def tracking_carrier_account() -> CarrierAccount | None:
+    """The account that asks DHL about parcels booked without one (numbers typed or imported)."""
+    return CarrierAccount.objects.filter(active=True, kind="dhl_parcel_de").order_by("pk").first()

@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, Q
 
 from .carriers.base import TrackingStatus
 from .carriers.manual import carrier_name, tracking_link
-from .models_carriers import TrackingAlert, TrackingEvent
+from .models_carriers import CarrierAccount, TrackingAlert, TrackingEvent
 from .models_shipping import Parcel, Shipment
 from .states_picking import ShipmentStatus
 
@@ -81,17 +81,23 @@ def shipment_tracking(*, shipment: Shipment) -> list[ParcelTracking]:
     return [parcel_tracking(parcel) for parcel in parcels]
 
 
-def parcel_by_tracking_number(*, tracking_number: str) -> Parcel | None:
-    return Parcel.objects.filter(tracking_number=tracking_number).select_related("shipment").first()
+def parcel_of_account(*, tracking_number: str, account: CarrierAccount) -> Parcel | None:
+    """The parcel with this number that `account` speaks for: booked through it, or, typed in
+    without an account, one of its carrier. One at most (unique per carrier and number)."""
+    ours = Q(shipment__carrier_account=account) | Q(shipment__carrier_account__isnull=True,
+                                                     tracking_carrier=account.tracking_carrier)
+    return (Parcel.objects.filter(ours, tracking_number=tracking_number).select_related("shipment")
+            .order_by("pk").first())
 
 
 def parcels_to_track(*, checked_before: dt.datetime, limit: int = 500) -> list[Parcel]:
     """Parcels on their way with a carrier we can ask: booked or handed over, not delivered or
-    returned yet, not checked since `checked_before`; the longest unchecked first."""
+    returned yet, not checked since `checked_before`; the longest unchecked first. DHL parcels
+    whose number was typed in (no carrier account) count too: any DHL account can ask for them."""
+    askable = (Q(shipment__carrier_account__kind="dhl_parcel_de", shipment__carrier_account__active=True)
+               | Q(shipment__carrier_account__isnull=True, tracking_carrier="dhl"))
     return list(
-        Parcel.objects.filter(shipment__status__in=[ShipmentStatus.BOOKED, ShipmentStatus.SHIPPED],
-                              shipment__carrier_account__kind="dhl_parcel_de",
-                              shipment__carrier_account__active=True)
+        Parcel.objects.filter(askable, shipment__status__in=[ShipmentStatus.BOOKED, ShipmentStatus.SHIPPED])
         .exclude(tracking_number="")
         .exclude(tracking_status__in=[TrackingStatus.DELIVERED, TrackingStatus.RETURNED])
         .filter(Q(tracking_checked_at__isnull=True) | Q(tracking_checked_at__lt=checked_before))

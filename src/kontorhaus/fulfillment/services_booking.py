@@ -9,6 +9,8 @@ leaves only its message."""
 
 import datetime as dt
 
+from django.db import IntegrityError, transaction
+
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor, AuditAction, record
 from kontorhaus.core.exceptions import InvalidInput, InvalidTransition
@@ -16,9 +18,9 @@ from kontorhaus.core.models import CompanyProfile
 from kontorhaus.core.statemachine import transition
 from kontorhaus.core.transactions import operation
 
-from .carriers.base import Address, BookingRequest, BookingResult, ParcelSpec
+from .carriers.base import Address, BookingRequest, BookingResult, CarrierErrorKind, ParcelSpec
 from .carriers.manual import link_templates, tracking_number_clean
-from .models_carriers import CarrierAccount, CarrierReturnLabel
+from .models_carriers import CarrierAccount, CarrierReturnLabel, TrackingEvent
 from .models_shipping import Parcel, Shipment
 from .states_picking import SHIPMENT_TRANSITIONS, ShipmentStatus
 
@@ -80,20 +82,23 @@ def shipment_booking_record(*, shipment: Shipment, account: CarrierAccount, resu
                         data={"carrier": account.code, "tracking_numbers": [p.tracking_number for p in parcels],
                               "warnings": [w for p in result.parcels for w in p.warnings]})
     shipment.carrier_account, shipment.tracking_number = account, parcels[0].tracking_number
-    shipment.booking_error, shipment.booking_error_at = "", None
-    shipment.save(update_fields=[*fields, "carrier_account", "tracking_number", "booking_error", "booking_error_at"])
+    shipment.booking_error, shipment.booking_error_at, shipment.booking_unconfirmed = "", None, False
+    shipment.save(update_fields=[*fields, "carrier_account", "tracking_number", "booking_error", "booking_error_at",
+                                 "booking_unconfirmed"])
     return shipment
 
 
 @operation
 def shipment_booking_failed(*, shipment: Shipment, message: str, kind: str, actor: Actor) -> Shipment:
     """Keep the carrier's refusal on the shipment for the packer; nothing else changes. A
-    shipment booked meanwhile keeps its booking (the error was about a second attempt)."""
+    shipment booked meanwhile keeps its booking (the error was about a second attempt). When
+    the carrier may hold labels of it (kind "unknown"), booking again waits for a person."""
     shipment = _locked(shipment)
     if shipment.status != ShipmentStatus.PACKED:
         return shipment
     shipment.booking_error, shipment.booking_error_at = message[:ERROR_MAX], clock.now()
-    shipment.save(update_fields=["booking_error", "booking_error_at"])
+    shipment.booking_unconfirmed = shipment.booking_unconfirmed or kind == CarrierErrorKind.UNKNOWN
+    shipment.save(update_fields=["booking_error", "booking_error_at", "booking_unconfirmed"])
     record(action=AuditAction.FULFILLMENT_SHIPMENT_BOOKING_FAILED, obj=shipment, actor=actor,
            order_number=shipment.order_number, data={"kind": kind, "message": message[:300]})
     return shipment
@@ -108,9 +113,12 @@ def shipment_booking_cancel_record(*, shipment: Shipment, actor: Actor) -> Shipm
         raise InvalidTransition(f"shipment {shipment.number} is {shipment.status}: only a booked shipment that has "
                                 "not left can be cancelled", details={"field": "shipment"})
     numbers = list(shipment.parcels.values_list("tracking_number", flat=True))
+    # The scans belonged to the deleted labels; the next booking's parcels start a new timeline.
+    TrackingEvent.objects.filter(parcel__shipment=shipment).delete()
     Parcel.objects.filter(shipment=shipment).update(tracking_number="", label_pdf=b"", booking_warnings=[],
                                                     return_tracking_number="", return_label_pdf=b"",
-                                                    tracking_status="", last_event_text="", last_event_at=None)
+                                                    tracking_status="", last_event_text="", last_event_at=None,
+                                                    tracking_checked_at=None)
     fields = transition(shipment, to=ShipmentStatus.PACKED, table=SHIPMENT_TRANSITIONS,
                         action=AuditAction.FULFILLMENT_SHIPMENT_BOOKING_CANCELLED, actor=actor,
                         order_number=shipment.order_number, data={"tracking_numbers": numbers})
@@ -138,11 +146,16 @@ def parcel_tracking_number_set(*, parcel: Parcel, tracking_number: str, carrier:
             shipment.status == ShipmentStatus.BOOKED and shipment.carrier_account_id and parcel.label_pdf):
         raise InvalidTransition(f"shipment {shipment.number} is {shipment.status}: its tracking number is the "
                                 "carrier's", details={"field": "tracking_number"})
-    if Parcel.objects.filter(tracking_number=number).exclude(pk=parcel.pk).exists():
-        raise InvalidInput(f"tracking number {number} belongs to another parcel", details={"field": "tracking_number"})
+    taken = InvalidInput(f"tracking number {number} belongs to another parcel", details={"field": "tracking_number"})
+    if Parcel.objects.filter(tracking_number=number, tracking_carrier=carrier).exclude(pk=parcel.pk).exists():
+        raise taken
     before = parcel.tracking_number
     parcel.tracking_number, parcel.tracking_carrier = number, carrier
-    parcel.save(update_fields=["tracking_number", "tracking_carrier"])
+    try:
+        with transaction.atomic():  # two people entering the same number at once: the constraint decides
+            parcel.save(update_fields=["tracking_number", "tracking_carrier"])
+    except IntegrityError:
+        raise taken from None
     record(action=AuditAction.FULFILLMENT_PARCEL_TRACKING_NUMBER_SET, obj=shipment, actor=actor,
            order_number=shipment.order_number,
            data={"parcel": parcel.position, "from": before, "to": number, "carrier": carrier})

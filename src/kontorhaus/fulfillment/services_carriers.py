@@ -2,12 +2,19 @@
 
 Credentials are a small JSON object (API key and secret, portal user and password, tracking
 key, webhook secret) encrypted with Fernet. The key is CARRIER_CREDENTIALS_KEY when set (any
-string; rotate by re-entering the credentials), else derived from SECRET_KEY. Only the last four
-characters of each field are kept in clear, for "set …1234" on the settings page; nothing reads
-the secret back out to a page or an API answer."""
+string; rotate by re-entering the credentials), else derived from SECRET_KEY. For API keys only,
+the last four characters are kept in clear ("set …1234" on the settings page, to tell keys
+apart); of a password, user or secret nothing is shown but "set". Nothing reads a secret back
+out to a page or an API answer.
+
+The stored credentials go to the account's addresses. So an address may point only at https
+(or http on this machine: the local fake), and moving an address to another host needs the
+credentials entered again in the same save: otherwise whoever may edit the settings could send
+the stored ones to a host of their choosing ("Test connection")."""
 
 import base64
 import json
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,10 +30,14 @@ from kontorhaus.core.exceptions import DomainError, InvalidInput
 from kontorhaus.core.transactions import operation
 
 from .carriers.base import CarrierConfig, CarrierCredentials
+from .carriers.http import LOOPBACK_HOSTS
 from .carriers.manual import link_templates
 from .models_carriers import CarrierAccount, CarrierKind
 
 SECRET_FIELDS = ("api_key", "api_secret", "username", "password", "tracking_api_key", "webhook_secret")
+HINTED_FIELDS = ("api_key", "tracking_api_key")  # the only ones whose last characters are shown
+SENT_FIELDS = ("api_key", "api_secret", "username", "password", "tracking_api_key")  # go to the carrier's hosts
+URL_FIELDS = ("api_base_url", "auth_url", "tracking_base_url", "returns_base_url")
 AUTH_MODES = ("oauth", "basic")
 SECRET_MAX = 500
 
@@ -72,8 +83,10 @@ def credentials_decrypt(token: str) -> dict[str, str]:
                           code="credentials_unreadable") from error
 
 
-def _hint(value: str) -> str:
-    return value[-4:] if len(value) >= 8 else ""  # a short secret is not shown even in part  # noqa: PLR2004
+def _hint(name: str, value: str) -> str:
+    if name not in HINTED_FIELDS or len(value) < 8:  # noqa: PLR2004 - a short key is not shown even in part
+        return ""
+    return value[-4:]
 
 
 def _url(value: str, name: str) -> str:
@@ -83,7 +96,33 @@ def _url(value: str, name: str) -> str:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
             raise InvalidInput(f"{name} is not an http(s) address", details={"field": name})
+        parts = urllib.parse.urlsplit(value)
+        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+            raise InvalidInput(f"{name} must be an https address (http only to 127.0.0.1 or localhost, for the local "
+                               "fake)", details={"field": name})
     return value
+
+
+def _host(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme, parts.hostname or "", port
+
+
+def _refuse_host_change(account: CarrierAccount, data: CarrierAccountData, stored: dict, entered: set[str]) -> None:
+    """A new host gets the credentials only when they are typed in again with the address."""
+    if account.pk is None:
+        return
+    moved = [name for name in URL_FIELDS
+             if getattr(account, name) and _host(getattr(account, name)) != _host(getattr(data, name).strip())]
+    missing = [name for name in SENT_FIELDS if stored.get(name) and name not in entered]
+    if moved and missing:
+        raise InvalidInput(f"{', '.join(moved)} now points at another host: enter the credentials again "
+                           f"({', '.join(missing)}), so the stored ones are never sent to a new host",
+                           details={"field": missing[0]})
 
 
 def _validate(code: str, data: CarrierAccountData) -> None:
@@ -130,7 +169,11 @@ def carrier_account_set(*, code: str, data: CarrierAccountData, credentials: Map
     stored one; left empty it keeps it (the form never shows the old value to send back)."""
     _validate(code, data)
     account = CarrierAccount.objects.select_for_update().filter(code=code).first() or CarrierAccount(code=code)
-    stored = credentials_decrypt(account.credentials_encrypted)
+    try:
+        stored = credentials_decrypt(account.credentials_encrypted)
+    except DomainError:  # encrypted with a key we no longer have: useless, so entering new ones replaces them
+        stored = {}
+    before = dict(stored)
     changed = []
     for name, value in (credentials or {}).items():
         if name not in SECRET_FIELDS:
@@ -141,14 +184,15 @@ def carrier_account_set(*, code: str, data: CarrierAccountData, credentials: Map
         if value:
             stored[name] = value
             changed.append(name)
+    _refuse_host_change(account, data, before, set(changed))
     account.shipping_methods = _methods(code, data.shipping_methods)
     for name in ("name", "kind", "tracking_carrier", "active", "auth_mode", "billing_number", "product",
                  "return_billing_number", "return_receiver_id", "returns_enabled"):
         setattr(account, name, getattr(data, name))
-    for name in ("api_base_url", "auth_url", "tracking_base_url", "returns_base_url"):
+    for name in URL_FIELDS:
         setattr(account, name, _url(getattr(data, name), name))
     account.credentials_encrypted = credentials_encrypt(stored) if stored else ""
-    account.credentials_hint = {name: _hint(value) for name, value in stored.items()}
+    account.credentials_hint = {name: _hint(name, value) for name, value in stored.items()}
     account.updated_at = clock.now()
     account.save()
     record(action=AuditAction.FULFILLMENT_CARRIER_ACCOUNT_SAVED, obj=account, actor=actor,

@@ -139,8 +139,18 @@ def _check_received_article(line: ReturnLine, inspection: LineInspection, where:
         if inspection.condition != Condition.WRONG_ITEM:
             raise InvalidInput(f"{where}: the article that arrived is named for wrong items only",
                                details={"field": f"{where}.article"})
+        if line.order_id is None:
+            # Goods without an order are booked as the line's article: register that one instead.
+            raise InvalidInput(f"{where}: goods without an order are booked as their own article; name the "
+                               "article that arrived on the return line instead", details={"field": f"{where}.article"})
         if not received.is_stocked:
             raise InvalidInput(f"{where}: {received.sku} is not a stocked article",
+                               details={"field": f"{where}.article"})
+        if received.pk == line.article_id:
+            # Then it is no wrong item; quarantined as one it would enter the ledger without
+            # being counted back to its order.
+            raise InvalidInput(f"{where}: {received.sku} is the ordered article, not a wrong item: inspect it as "
+                               "resellable or damaged", code="received_is_ordered",
                                details={"field": f"{where}.article"})
     elif (inspection.condition == Condition.WRONG_ITEM and inspection.disposition == Disposition.QUARANTINED
           and line.order_id is not None):

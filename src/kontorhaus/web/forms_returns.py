@@ -146,10 +146,15 @@ class InspectionForm(forms.Form):
             self.fields[f"loss_{p}"] = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, required=False,
                                                           label=_("Loss of value"))
             self.fields[f"note_{p}"] = forms.CharField(max_length=500, required=False, label=_("Note"))
+            # A wrong item into quarantine: the SKU or GTIN of what arrived (scanned or typed).
+            self.fields[f"article_{p}"] = forms.CharField(
+                max_length=64, required=False, label=_("Arrived instead (SKU or GTIN)"),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono", "size": 14}))
 
     def rows(self) -> list[dict]:
         return [{"line": line, **{k: self[f"{k}_{line.position}"] for k in
-                                  ("condition", "disposition", "bin", "loss", "note")}} for line in self.lines]
+                                  ("condition", "disposition", "bin", "article", "loss", "note")}}
+                for line in self.lines]
 
     def clean(self) -> dict:
         data = super().clean()

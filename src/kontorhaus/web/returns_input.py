@@ -11,6 +11,7 @@ from kontorhaus.core.exceptions import InvalidInput
 from kontorhaus.flows.return_registered import return_register_and_notify
 from kontorhaus.returns.models import ReturnLine, ReturnRequest
 from kontorhaus.returns.selectors import bin_find
+from kontorhaus.returns.selectors_inspection import received_article_find
 from kontorhaus.returns.services import ReturnDraft, ReturnLineDraft, return_policy_get
 from kontorhaus.returns.services_inspection import LineInspection
 from kontorhaus.returns.states import Channel, Disposition, ReturnReason
@@ -60,7 +61,9 @@ def manual_draft(data: dict, *, actor: Actor) -> ReturnRequest:
 
 def inspections_from(form: InspectionForm, lines: list[ReturnLine]) -> list[LineInspection]:
     """The lines with a condition chosen; a bin typed is looked up (default warehouse for
-    resellable goods, the quarantine warehouse otherwise), an empty one left to the flow."""
+    resellable goods, the quarantine warehouse otherwise), an empty one left to the flow; the
+    article that arrived instead of a wrong item by its SKU or GTIN (the service decides whether
+    naming one fits the line)."""
     data, result = form.cleaned_data, []
     default = settings.KONTORHAUS["DEFAULT_WAREHOUSE"]
     quarantine = return_policy_get().quarantine_warehouse
@@ -72,7 +75,10 @@ def inspections_from(form: InspectionForm, lines: list[ReturnLine]) -> list[Line
         code = data.get(f"bin_{p}") or ""
         warehouse = default if disposition == Disposition.RESTOCKED else quarantine
         location = bin_find(code=code, warehouse=warehouse) if code else None
+        arrived = data.get(f"article_{p}") or ""
+        received = received_article_find(code=arrived, field=f"lines[{p}].article") if arrived else None
         result.append(LineInspection(position=p, condition=data[f"condition_{p}"], disposition=disposition,
-                                     location=location, loss_of_value=data.get(f"loss_{p}") or Decimal("0.00"),
+                                     location=location, received_article=received,
+                                     loss_of_value=data.get(f"loss_{p}") or Decimal("0.00"),
                                      note=data.get(f"note_{p}") or ""))
     return result

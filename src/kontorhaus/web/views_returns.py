@@ -6,6 +6,8 @@ return reasons and rates per article, and the return settings.
 Thin views (STYLE 21): forms check the shape, flows and services decide; a DomainError becomes
 a form error or a message, and nothing is changed."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +22,7 @@ from kontorhaus.core.exceptions import DomainError, NotFound
 from kontorhaus.flows.return_received import return_goods_received, return_inspect
 from kontorhaus.flows.return_refund import return_refund_approve
 from kontorhaus.flows.withdrawal_declared import withdrawal_declare
+from kontorhaus.returns.models import ReturnRequest
 from kontorhaus.returns.selectors import (
     ReturnFilter,
     return_find_by_scan,
@@ -107,7 +110,14 @@ def return_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     found = _get(number)
     lines = list(found.lines.all())
     form = InspectionForm(lines=lines) if found.status == ReturnStatus.RECEIVED else None
-    return render(request, "web/return_detail.html", {"ret": found, "lines": lines, "form": form})
+    return render(request, "web/return_detail.html", _detail(found, lines, form))
+
+
+def _detail(found: ReturnRequest, lines: list, form: InspectionForm | None) -> dict:
+    # Cancelling is offered only while no line is inspected (return_cancel refuses it after).
+    can_cancel = found.status in (ReturnStatus.REGISTERED, ReturnStatus.RECEIVED) and not any(
+        line.inspected_at for line in lines)
+    return {"ret": found, "lines": lines, "form": form, "can_cancel": can_cancel}
 
 
 @require_POST
@@ -118,6 +128,19 @@ def return_receive_view(request: HttpRequest, number: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("web:return_detail", number=number)
+
+
+# The service names a line's field as lines[<position>].<name>; the form calls it <name>_<position>.
+LINE_FIELD = re.compile(r"^lines\[(\d+)\]\.(\w+)$")
+FORM_NAMES = {"condition": "condition", "disposition": "disposition", "bin": "bin", "article": "article",
+              "loss_of_value": "loss", "note": "note"}
+
+
+def _inspection_field(form: InspectionForm, error: DomainError) -> str | None:
+    """The form field an inspection error belongs to, so it shows beside the line; else None."""
+    match = LINE_FIELD.match(str(error.details.get("field", "")))
+    name = match and FORM_NAMES.get(match.group(2))
+    return f"{name}_{match.group(1)}" if name and f"{name}_{match.group(1)}" in form.fields else None
 
 
 @require_POST
@@ -131,11 +154,11 @@ def return_inspect_view(request: HttpRequest, number: str) -> HttpResponse:
             inspections = inspections_from(form, lines)
             return_inspect(request=found, inspections=inspections, actor=_actor(request))
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(_inspection_field(form, error), error.message)
         else:
             messages.success(request, _("Inspection saved."))
             return redirect("web:return_detail", number=number)
-    return render(request, "web/return_detail.html", {"ret": found, "lines": lines, "form": form}, status=422)
+    return render(request, "web/return_detail.html", _detail(found, lines, form), status=422)
 
 
 @require_POST

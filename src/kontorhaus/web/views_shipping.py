@@ -80,7 +80,8 @@ def shipment_page_context(request: HttpRequest, shipment: Shipment) -> dict:
 def _book(request: HttpRequest, shipment: Shipment) -> bool:
     """Book and say how it went; True when the shipment is booked now."""
     try:
-        booked = shipment_book(shipment=shipment, actor=_actor(request))
+        booked = shipment_book(shipment=shipment, actor=_actor(request),
+                               carrier_checked=request.POST.get("carrier_checked") == "1")
     except CarrierRefused:
         return False  # the carrier's message is on the shipment, the page shows it
     except InvalidTransition as error:

@@ -342,3 +342,23 @@ def test_the_endpoints_are_in_the_openapi_document(api_client):
         assert f"{API}{path}" in paths
     assert "security" not in paths[f"{API}/carriers/{{code}}/tracking-events"]["post"]
     assert Parcel.objects.count() == 0
+
+
+def test_a_booking_without_answer_is_422_unknown_then_409_until_checked(api_client, dhl_account, fake_dhl, settings):
+    # given DHL books but answers after our timeout
+    settings.KONTORHAUS = {**settings.KONTORHAUS, "CARRIER_TIMEOUT_SECONDS": 0.5}
+    fake_dhl.state.booking_delay_seconds = 1.5
+    shipment = packed_shipment(address=BERLIN)
+    response = _book(api_client, shipment.number)
+    assert response.status_code == 422 and response.json()["details"]["reason"] == "unknown", response.content
+    # when booked again without saying DHL's portal was checked: 409, no call to DHL
+    fake_dhl.state.booking_delay_seconds = 0
+    calls = len(fake_dhl.state.requests)
+    response = _book(api_client, shipment.number)
+    assert response.status_code == 409 and response.json()["code"] == "booking_unconfirmed"
+    assert len(fake_dhl.state.requests) == calls
+    # a malformed confirmation is refused too
+    assert api_client.post(f"{API}/shipments/{shipment.number}/booking?carrier_checked=maybe").status_code == 422
+    # with it: booked
+    response = api_client.post(f"{API}/shipments/{shipment.number}/booking?carrier_checked=true")
+    assert response.status_code == 201 and response.json()["status"] == "booked", response.content

@@ -243,17 +243,21 @@ def test_parcels_of_another_carrier_are_not_this_carriers(client, booked):
 
 
 def test_unknown_inactive_and_unconfigured_carriers(client, booked, fake_dhl):
+    """Each is answered exactly like a forged signature: account codes cannot be probed."""
     body = body_of(event(booked.tracking_number, "in_transit"))
+    forged = post(client, body, signed(body, secret="not-the-secret"))
+    assert forged.status_code == 401
     # an account nobody has
-    assert post(client, body, signed(body), url="/api/v1/carriers/pigeon/tracking-events").status_code == 404
+    unknown = post(client, body, signed(body), url="/api/v1/carriers/pigeon/tracking-events")
     # an account without a webhook secret
     carrier_account_set(code="gls", data=dhl_account_data(fake_dhl.url, kind="manual", tracking_carrier="gls",
                                                           shipping_methods=("gls",)), credentials={}, actor=TESTER)
-    response = post(client, body, signed(body), url="/api/v1/carriers/gls/tracking-events")
-    assert response.status_code == 401 and response.json()["code"] == "webhook_not_configured"
+    unconfigured = post(client, body, signed(body), url="/api/v1/carriers/gls/tracking-events")
     # the DHL account switched off
     carrier_account_set(code="dhl", data=dhl_account_data(fake_dhl.url, active=False), credentials={}, actor=TESTER)
-    assert post(client, body, signed(body)).status_code == 404
+    inactive = post(client, body, signed(body))
+    for response in (unknown, unconfigured, inactive):
+        assert (response.status_code, response.json()) == (401, forged.json())
     _nothing_recorded(booked)
 
 
@@ -272,3 +276,33 @@ def test_returned_to_sender_returns_the_shipment(client, booked):
     assert post(client, body, signed(body)).json()["recorded"] == 2
     assert Shipment.objects.get(pk=booked.shipment_id).status == "returned"
     assert TrackingAlert.objects.get().kind == "returned"
+
+
+def test_an_overlong_tracking_number_is_refused_alone_and_the_rest_recorded(client, booked):
+    # given a batch with our parcel's scan and a number the schema lets through (70 characters)
+    # but that is longer than any tracking number we store
+    overlong = "A" * 70
+    body = body_of(event(booked.tracking_number, "in_transit"), event(overlong, "in_transit"))
+    # when pushed
+    response = post(client, body, signed(body))
+    # then the answer is 200: our scan recorded, the long number refused with a reason
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["recorded"] == 1 and answer["unknown_tracking_numbers"] == []
+    assert [r["tracking_number"] for r in answer["refused"]] == [overlong]
+    assert "64" in answer["refused"][0]["message"]
+    assert TrackingEvent.objects.filter(parcel=booked).count() == 1
+
+
+def test_a_number_is_looked_up_among_the_accounts_parcels_only(client, booked, fake_dhl):
+    # given a DPD parcel typed in earlier with the same characters as a DHL parcel typed in later
+    dpd = packed_shipment(address=BERLIN, sku="TEE").parcels.get()
+    parcel_tracking_number_set(parcel=dpd, tracking_number="00340434167777777777", carrier="dpd", actor=TESTER)
+    dhl = packed_shipment(address=BERLIN, sku="CAP").parcels.get()
+    parcel_tracking_number_set(parcel=dhl, tracking_number="00340434167777777777", carrier="dhl", actor=TESTER)
+    # when the DHL account pushes a scan of that number
+    body = body_of(event("00340434167777777777", "in_transit"))
+    response = post(client, body, signed(body))
+    # then it is the DHL parcel's scan
+    assert response.status_code == 200 and response.json()["recorded"] == 1, response.content
+    assert TrackingEvent.objects.get().parcel_id == dhl.pk

@@ -14,6 +14,9 @@ class CarrierErrorKind:
     UNAVAILABLE = "unavailable"  # the carrier did not answer (timeout, 5xx): try again later
     AUTH = "auth"  # credentials wrong or expired: fix the carrier account
     REJECTED = "rejected"  # any other refusal (product, billing number, weight ...)
+    # The booking was sent but no answer came (a read timeout, the connection dropped): the
+    # carrier may have booked. A person checks the carrier's portal before booking again.
+    UNKNOWN = "unknown"
 
 
 class CarrierError(Exception):
@@ -110,11 +113,14 @@ class TrackingEvent:
 
 @dataclass(frozen=True)
 class CarrierCredentials:
-    api_key: str = ""
-    api_secret: str = ""
-    username: str = ""
-    password: str = ""
-    tracking_api_key: str = ""
+    """Decrypted secrets, in memory only; kept out of repr() so a log line or a traceback that
+    prints the config does not print them."""
+
+    api_key: str = field(default="", repr=False)
+    api_secret: str = field(default="", repr=False)
+    username: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
+    tracking_api_key: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -88,13 +88,15 @@ class DhlParcelDe:
             headers["Authorization"] = "Bearer " + self._token(fresh=fresh)
         return headers
 
-    def _call(self, method: str, url: str, *, language: str, body: bytes | None = None) -> HttpAnswer:
-        """One call; an OAuth token the carrier no longer accepts is fetched anew once."""
+    def _call(self, method: str, url: str, *, language: str, body: bytes | None = None,
+              books: bool = False) -> HttpAnswer:
+        """One call; an OAuth token the carrier no longer accepts is fetched anew once. `books`:
+        the call creates labels, so a lost answer is "unknown", not "nothing booked"."""
         answer = http_call(method, url, headers=self._headers(language), body=body,
-                           timeout=self.config.timeout_seconds, carrier=CARRIER)
+                           timeout=self.config.timeout_seconds, carrier=CARRIER, books=books)
         if answer.status == 401 and self.config.auth_mode != "basic":  # noqa: PLR2004
             answer = http_call(method, url, headers=self._headers(language, fresh=True), body=body,
-                               timeout=self.config.timeout_seconds, carrier=CARRIER)
+                               timeout=self.config.timeout_seconds, carrier=CARRIER, books=books)
         return answer
 
     # --- booking ----------------------------------------------------------------------------
@@ -130,21 +132,28 @@ class DhlParcelDe:
         if request.validate_only:
             query["validate"] = "true"
         url = f"{self.config.api_base_url.rstrip('/')}/orders?{urllib.parse.urlencode(query)}"
-        answer = self._call("POST", url, language=request.language, body=json_body(self.shipment_order(request)))
+        answer = self._call("POST", url, language=request.language, body=json_body(self.shipment_order(request)),
+                            books=not request.validate_only)
         if answer.status not in (200, 207):  # noqa: PLR2004
             _raise_for_status(answer)
         items = answer.body.get("items") if isinstance(answer.body, dict) else None
         if not isinstance(items, list) or len(items) != len(request.parcels):
             raise CarrierError("DHL answered with an unexpected response; nothing was booked",
                                kind=CarrierErrorKind.UNAVAILABLE)
+        # Every parcel DHL booked in this call, label or not: all of them are undone if any fails.
+        numbers = [str(item.get("shipmentNo")) for item in items if _item_ok(item) and item.get("shipmentNo")]
         booked, failures = [], []
         for position, item in enumerate(items, start=1):
-            if _item_ok(item):
-                booked.append(_booked_parcel(item, validate_only=request.validate_only))
-            else:
+            if not _item_ok(item):
                 failures.append((position, item))
+                continue
+            try:
+                booked.append(_booked_parcel(item, validate_only=request.validate_only))
+            except CarrierError:
+                self._cancel_quietly(numbers)
+                raise
         if failures:
-            self._cancel_quietly([p.tracking_number for p in booked if p.tracking_number])
+            self._cancel_quietly(numbers)
             raise _partial_failure(failures, len(items))
         return BookingResult(parcels=tuple(booked))
 
@@ -185,7 +194,7 @@ class DhlParcelDe:
                 "shipmentReference": request.reference[:30], "shipper": shipper,
                 "itemWeight": {"uom": "g", "value": request.weight_grams}}
         url = f"{self.config.returns_base_url.rstrip('/')}/orders?labelType=SHIPMENT_LABEL"
-        answer = self._call("POST", url, language="de", body=json_body(body))
+        answer = self._call("POST", url, language="de", body=json_body(body), books=True)
         if answer.status not in (200, 201):  # noqa: PLR2004
             _raise_for_status(answer)
         data = answer.body if isinstance(answer.body, dict) else {}

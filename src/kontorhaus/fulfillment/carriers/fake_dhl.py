@@ -57,6 +57,12 @@ class FakeDhlState:
     token_lifetime: int = 1800
     outage: int = 0  # an HTTP status (503, 500) answered to every call while set
     auto_progress_seconds: float = 0
+    # Misbehaviour on demand, for tests: parcels (1-based, per booking call) booked without a
+    # label; seconds a booking waits after booking before it answers (a read timeout on our side
+    # with the parcels booked); an address every call is redirected to (307).
+    missing_label_positions: set[int] = field(default_factory=set)
+    booking_delay_seconds: float = 0
+    redirect_to: str = ""
     tokens: dict[str, float] = field(default_factory=dict)
     shipments: dict[str, dict] = field(default_factory=dict)
     events: dict[str, list[dict]] = field(default_factory=dict)
@@ -114,6 +120,12 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.requests.append({"method": method, "path": url.path, "query": query,
                                         "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+        if self.state.redirect_to:
+            self.send_response(307)
+            self.send_header("Location", self.state.redirect_to.rstrip("/") + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.state.outage:
             code = self.state.outage
             self._send(code, _status(code, "Service Unavailable" if code == 503 else "Internal Server Error",  # noqa: PLR2004
@@ -244,6 +256,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         validate = (query.get("validate") or ["false"])[0] == "true"
         items = [self._item(s, texts, validate=validate) for s in shipments]
+        for position in self.state.missing_label_positions:
+            if position <= len(items) and "label" in items[position - 1]:
+                items[position - 1]["label"] = {"b64": "", "fileFormat": "PDF"}
+        if self.state.booking_delay_seconds and not validate:
+            time.sleep(self.state.booking_delay_seconds)
         ok = sum(1 for i in items if i["sstatus"]["statusCode"] == 200)  # noqa: PLR2004
         if len(items) > 1:
             detail = f"{ok} of {len(items)} shipments successfully created."

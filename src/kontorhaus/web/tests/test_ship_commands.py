@@ -82,4 +82,4 @@ def test_fake_dhl_command_sets_up_an_account_that_books(monkeypatch):
     out = _run("kontorhaus_fake_dhl", "--port", "0", "--account", "dhl", "--progress", "0")
     assert "carrier account dhl books dhl-paket,dhl" in out
     account = CarrierAccount.objects.get(code="dhl")
-    assert account.api_base_url.endswith("/parcel/de/shipping/v2") and account.credentials_hint["password"] == "023!"
+    assert account.api_base_url.endswith("/parcel/de/shipping/v2") and account.credentials_hint["password"] == ""

@@ -303,3 +303,23 @@ def test_alert_list_queries_do_not_grow_with_alerts(client_in, dhl_account, fake
     with django_assert_num_queries(len(one.captured_queries)):
         html = client_in.get("/tracking/alerts/").content.decode()
     assert html.count('id="alert-') == 2
+
+
+def test_a_booking_without_answer_asks_the_packer_to_check_the_carrier_first(client_in, dhl_account, fake_dhl,
+                                                                             settings):
+    # given DHL books but answers after our timeout
+    settings.KONTORHAUS = {**settings.KONTORHAUS, "CARRIER_TIMEOUT_SECONDS": 0.5}
+    fake_dhl.state.booking_delay_seconds = 1.5
+    shipment = packed_shipment(address=BERLIN)
+    html = _html(client_in.post(f"/shipments/{shipment.number}/book/", follow=True))
+    # then the page does not claim nothing was booked, and asks for the check
+    assert 'id="booking-unconfirmed"' in html and 'id="carrier-checked"' in html
+    assert "Nothing was booked" not in html
+    # when booked again without ticking the box: refused, DHL not called
+    fake_dhl.state.booking_delay_seconds = 0
+    calls = _bookings(fake_dhl)
+    client_in.post(f"/shipments/{shipment.number}/book/", follow=True)
+    assert _bookings(fake_dhl) == calls and _shipment(shipment.number).status == "packed"
+    # with it: booked
+    client_in.post(f"/shipments/{shipment.number}/book/", {"carrier_checked": "1"}, follow=True)
+    assert _shipment(shipment.number).status == "booked"
