@@ -19,11 +19,22 @@ from kontorhaus.core.transactions import flow
 from kontorhaus.inventory.services import stock_bin_for
 from kontorhaus.inventory.services_returns import quarantine_location, stock_return_to_bin, stock_return_write_off
 from kontorhaus.returns.models import ReturnLine, ReturnRequest
+from kontorhaus.returns.selectors import MAX_SCAN, return_find_by_scan, return_get
 from kontorhaus.returns.services import return_policy_get
 from kontorhaus.returns.services_inspection import LineInspection, return_lines_inspect, return_receive
 from kontorhaus.returns.services_proposal import return_propose
 from kontorhaus.returns.states import Condition, Disposition
 from kontorhaus.sales.services_fulfillment import order_lines_returned
+
+from .shipment_booking import return_label_return_number
+
+
+def return_scanned(*, code: str) -> ReturnRequest:
+    """The return a scanned code names. A return label's tracking number names exactly the return
+    it was made for (the carrier's label record knows it, also for the Retoure label from the
+    outbound parcel); anything else the returns' own lookup resolves: RMA number, order number."""
+    number = return_label_return_number(tracking_number=code) if len((code or "").strip()) <= MAX_SCAN else None
+    return return_get(number=number) if number else return_find_by_scan(code=code)
 
 
 @flow

@@ -4,8 +4,9 @@ come back.
 One transaction registers the return with its lines and photos (each order line at most as
 often as it was shipped, across all returns), puts it on each order's timeline and queues the
 customer's e-mail with the portal link. The return label is a carrier call, which must not hold
-the transaction open: `return_label_fetch` asks for it afterwards and keeps it with the return;
-when no carrier can make one, the portal shows the instructions instead.
+the transaction open: `return_label_fetch` asks for it afterwards and keeps it with the return
+(each return its own label: a DHL label carries one parcel); when no carrier can make one, the
+portal shows the instructions instead.
 """
 
 from kontorhaus.core.audit import Actor
@@ -56,7 +57,7 @@ def return_label_fetch(*, request: ReturnRequest, actor: Actor) -> ReturnRequest
     it with the return. None when no carrier can make one: the customer gets instructions."""
     if request.label_pdf or request.order is None:
         return request if request.label_pdf else None
-    label = return_label_create(order_number=request.order.number, actor=actor)
+    label = return_label_create(order_number=request.order.number, return_number=request.number, actor=actor)
     if label is None:
         return None
     return return_label_attach(request=request, tracking_number=label.tracking_number, pdf=bytes(label.label_pdf),

@@ -19,7 +19,8 @@ the shipment e-mail (with the tracking links and the delivery note). What can go
   carrier's portal and says so (`carrier_checked=True`).
 
 Also here: cancelling a booking, booking many shipments (a pick run) at once, the return
-label a customer prints from the portal (`return_label_create`), and the settings page's
+label a customer prints from the portal for one return (`return_label_create`; scanning it finds
+that return: `return_label_return_number`), and the settings page's
 "Test connection" (`carrier_account_check`)."""
 
 import logging
@@ -39,7 +40,7 @@ from kontorhaus.fulfillment.carriers.base import (
     ReturnRequest,
 )
 from kontorhaus.fulfillment.carriers.registry import adapter_for
-from kontorhaus.fulfillment.models import CarrierAccount, CarrierKind, CarrierReturnLabel, Shipment
+from kontorhaus.fulfillment.models import CarrierAccount, CarrierKind, CarrierReturnLabel, Parcel, Shipment
 from kontorhaus.fulfillment.selectors_carriers import carrier_account_of, return_carrier_account
 from kontorhaus.fulfillment.selectors_picking import shipment_get
 from kontorhaus.fulfillment.services_booking import (
@@ -53,6 +54,8 @@ from kontorhaus.fulfillment.services_booking import (
 )
 from kontorhaus.fulfillment.services_carriers import carrier_config
 from kontorhaus.fulfillment.states_picking import ShipmentStatus
+from kontorhaus.returns.selectors import return_list_for_order
+from kontorhaus.returns.states import ReturnStatus
 
 from .shipment_confirmation import shipment_confirmation_enqueue
 
@@ -197,45 +200,93 @@ def shipment_booking_cancel(*, shipment: Shipment, actor: Actor) -> Shipment:
     return shipment_booking_cancel_record(shipment=shipment, actor=actor)
 
 
-def return_label_create(*, order_number: str, actor: Actor) -> ReturnLabel | None:
-    """A return label for the order's customer: the DHL Retoure label booked with the outbound
-    parcel when there is one, else a new one from the DHL returns API. None when no carrier
-    account makes return labels (the portal then shows the return instructions instead)."""
-    stored = _outbound_return_label(order_number)
-    if stored is not None:
-        return stored
-    existing = CarrierReturnLabel.objects.filter(order_number=order_number).order_by("-created_at").first()
-    if existing is not None:
-        return ReturnLabel(tracking_number=existing.tracking_number, label_pdf=bytes(existing.label_pdf))
+def return_label_create(*, order_number: str, return_number: str, actor: Actor) -> ReturnLabel | None:
+    """The return label of one return of the order (a DHL label carries one parcel): the one
+    already made for it (a reload of the portal page books nothing), the DHL Retoure label booked
+    with the outbound parcel when this is the order's first return, else a new one from the DHL
+    returns API. None when no carrier account makes return labels (the portal then shows the
+    return instructions instead)."""
+    return_number = (return_number or "").strip()
+    if not return_number or len(return_number) > RETURN_NUMBER_MAX:
+        raise InvalidInput("a return label is made for one return: name the return", details={"field": "return_number"})
+    kept = CarrierReturnLabel.objects.filter(return_number=return_number).first()
+    if kept is not None:
+        return _return_label(kept)
+    outbound = _outbound_return_label(order_number, return_number, actor)
+    if outbound is not None:
+        return outbound
     account = return_carrier_account()
     shipment = Shipment.objects.filter(order_number=order_number).order_by("-packed_at").first()
     if account is None or shipment is None:
         return None
     shipper = shipper_address(company_profile_get())
     weight = max(sum(p.weight_grams for p in shipment.parcels.all()), 100)
-    request = ReturnRequest(reference=order_number, customer=consignee_address(shipment), return_address=shipper,
+    request = ReturnRequest(reference=return_number, customer=consignee_address(shipment), return_address=shipper,
                             weight_grams=weight)
     try:
         booked = adapter_for(carrier_config(account)).return_label(request)
     except (CarrierError, DomainError):  # DomainError: credentials unreadable (key rotated); the portal shows
-        logger.exception("no return label for %s", order_number)  # the instructions instead of a 500
+        logger.exception("no return label for %s", return_number)  # the instructions instead of a 500
         return None
-    label = return_label_store(order_number=order_number, account=account, tracking_number=booked.tracking_number,
-                               label_pdf=booked.label_pdf, actor=actor)
+    label = return_label_store(order_number=order_number, return_number=return_number, account=account,
+                               tracking_number=booked.tracking_number, label_pdf=booked.label_pdf, actor=actor)
+    return _return_label(label)
+
+
+RETURN_NUMBER_MAX = 32
+
+
+def _return_label(label: CarrierReturnLabel) -> ReturnLabel:
     return ReturnLabel(tracking_number=label.tracking_number, label_pdf=bytes(label.label_pdf))
 
 
-def _outbound_return_label(order_number: str) -> ReturnLabel | None:
-    for shipment in Shipment.objects.filter(order_number=order_number).order_by("-packed_at"):
+def _first_return_number(order_number: str) -> str | None:
+    """The order's first return not cancelled: the one the Retoure label in the parcel is for."""
+    returns = [r for r in return_list_for_order(order_number=order_number) if r.status != ReturnStatus.CANCELLED]
+    return returns[-1].number if returns else None  # the list is newest first
+
+
+def _outbound_parcel(order_number: str) -> tuple[Shipment, Parcel] | None:
+    for shipment in (Shipment.objects.filter(order_number=order_number).select_related("carrier_account")
+                     .order_by("packed_at", "id")):
         for parcel in shipment.parcels.all():
             if parcel.return_tracking_number and parcel.return_label_pdf:
-                return ReturnLabel(tracking_number=parcel.return_tracking_number,
-                                   label_pdf=bytes(parcel.return_label_pdf))
+                return shipment, parcel
     return None
 
 
+def _outbound_return_label(order_number: str, return_number: str, actor: Actor) -> ReturnLabel | None:
+    """The Retoure label booked with the outbound parcel, for the order's first return only (it
+    carries one parcel back); kept as that return's label so no other return gets it."""
+    found = _outbound_parcel(order_number)
+    if found is None or _first_return_number(order_number) != return_number:
+        return None
+    shipment, parcel = found
+    account = shipment.carrier_account or return_carrier_account()
+    if account is None:
+        return None
+    label = return_label_store(order_number=order_number, return_number=return_number, account=account,
+                               tracking_number=parcel.return_tracking_number,
+                               label_pdf=bytes(parcel.return_label_pdf), actor=actor)
+    return _return_label(label) if label.return_number == return_number else None
+
+
+def return_label_return_number(*, tracking_number: str) -> str | None:
+    """The return a scanned return label belongs to: the one it was made for, or for the Retoure
+    label of an outbound parcel not yet handed out, the order's first return. None for labels made
+    before returns had their own (the returns' own lookup decides) and for unknown numbers."""
+    tracking_number = (tracking_number or "").strip()
+    if not tracking_number:
+        return None
+    label = CarrierReturnLabel.objects.filter(tracking_number=tracking_number).first()
+    if label is not None:
+        return label.return_number or None
+    shipment = Shipment.objects.filter(parcels__return_tracking_number=tracking_number).first()
+    return _first_return_number(shipment.order_number) if shipment else None
+
+
 def return_label_order_number(*, tracking_number: str) -> str | None:
-    """The order a return label (outbound Retoure or portal-made) belongs to, for receiving."""
+    """The order a return label (outbound Retoure or portal-made) belongs to."""
     label = CarrierReturnLabel.objects.filter(tracking_number=tracking_number).first()
     if label is not None:
         return label.order_number

@@ -112,10 +112,14 @@ class TrackingAlert(models.Model):
 
 
 class CarrierReturnLabel(models.Model):
-    """A return label booked for an order (the customer prints it from the portal); its
-    tracking number identifies the parcel when it arrives back."""
+    """A return label booked for one return of an order (the customer prints it from the
+    portal); its tracking number identifies that return's parcel when it arrives back. A DHL
+    label serves one parcel, so each return has its own; the Retoure label booked with the
+    outbound parcel is recorded here too once the first return claims it. Labels made before
+    returns had their own have no return number."""
 
     order_number = models.CharField(max_length=32, db_index=True)
+    return_number = models.CharField(max_length=32, blank=True, default="", db_index=True)
     account = models.ForeignKey(CarrierAccount, on_delete=models.PROTECT, related_name="return_labels")
     tracking_number = models.CharField(max_length=64, unique=True)
     label_pdf = models.BinaryField()
@@ -124,6 +128,11 @@ class CarrierReturnLabel(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # one label per return: a second request for the same return (two tabs) cannot keep another
+            models.UniqueConstraint(fields=["return_number"], condition=~models.Q(return_number=""),
+                                    name="uniq_return_label_per_return"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_number} {self.tracking_number}"

@@ -1,6 +1,6 @@
 """Writes of a carrier booking (STYLE 4): the parcels' tracking numbers and labels, the booking
 error shown on the shipment, a cancelled booking, a tracking number typed or imported, and a
-return label kept for its order.
+return label kept for its return.
 
 The carrier call itself happens before these run, outside any transaction (flows/
 shipment_booking); each of these is one short transaction on the locked shipment. "No
@@ -172,11 +172,25 @@ def parcel_tracking_number_set(*, parcel: Parcel, tracking_number: str, carrier:
 
 
 @operation
-def return_label_store(*, order_number: str, account: CarrierAccount, tracking_number: str, label_pdf: bytes,
-                       actor: Actor) -> CarrierReturnLabel:
-    label, _ = CarrierReturnLabel.objects.get_or_create(
-        tracking_number=tracking_number,
-        defaults={"order_number": order_number, "account": account, "label_pdf": label_pdf, "created_by": str(actor)})
+def return_label_store(*, order_number: str, return_number: str, account: CarrierAccount, tracking_number: str,
+                       label_pdf: bytes, actor: Actor) -> CarrierReturnLabel:
+    """Keep the return label made for one return (also the Retoure label booked with the outbound
+    parcel, once the order's first return uses it). What is kept wins: a label already kept for this
+    return (two requests for it at once both reached the carrier: DHL charges a return label only
+    when it is sent, so the other one is simply never handed out), or the label with this tracking
+    number, which may belong to another return — the caller checks `return_number`."""
+    kept = (CarrierReturnLabel.objects.filter(return_number=return_number).first()
+            or CarrierReturnLabel.objects.filter(tracking_number=tracking_number).first())
+    if kept is not None:
+        return kept
+    label = CarrierReturnLabel(order_number=order_number, return_number=return_number, account=account,
+                               tracking_number=tracking_number, label_pdf=label_pdf, created_by=str(actor))
+    try:
+        with transaction.atomic():  # the same request at the same moment: the constraints decide
+            label.save()
+    except IntegrityError:
+        return (CarrierReturnLabel.objects.filter(return_number=return_number).first()
+                or CarrierReturnLabel.objects.get(tracking_number=tracking_number))
     record(action=AuditAction.FULFILLMENT_RETURN_LABEL_CREATED, obj=label, actor=actor, order_number=order_number,
-           data={"tracking_number": tracking_number, "carrier": account.code})
+           data={"tracking_number": tracking_number, "carrier": account.code, "return": return_number})
     return label

@@ -30,23 +30,41 @@ def return_get(*, number: str) -> ReturnRequest:
     return found
 
 
+# What the warehouse can still receive under an order number: a return waiting for its goods or
+# received and not yet inspected. A refunded, closed or cancelled one is done.
+SCAN_OPEN = (ReturnStatus.REGISTERED, ReturnStatus.RECEIVED)
+
+
 def return_find_by_scan(*, code: str) -> ReturnRequest:
     """The return a scanned code names: its RMA number, its label's tracking number, or an order
-    number with exactly one return waiting for its goods."""
+    number with exactly one open return (registered or received). A label's tracking number is
+    best resolved through its carrier record first (flows.return_received.return_scanned)."""
     code = (code or "").strip()
     if not code or len(code) > MAX_SCAN:
         raise InvalidInput("scan the return slip or label", details={"field": "code"})
-    found = (ReturnRequest.objects.filter(Q(number__iexact=code) | Q(label_tracking_number=code)).first())
+    found = ReturnRequest.objects.filter(number__iexact=code).first()
     if found is not None:
         return found
-    waiting = list(ReturnRequest.objects.filter(Q(order__number__iexact=code) | Q(lines__order__number__iexact=code),
-                                                status=ReturnStatus.REGISTERED).distinct()[:2])
-    if len(waiting) == 1:
-        return waiting[0]
-    if waiting:
-        raise InvalidInput(f"order {code} has several returns waiting: scan the return number",
+    # Before each return had its own label one label was handed to every return of an order:
+    # such a scan names the one still open, never simply the newest.
+    labelled = list(ReturnRequest.objects.filter(label_tracking_number=code))
+    if len(labelled) == 1:
+        return labelled[0]
+    if labelled:
+        return _one_open(code, [r for r in labelled if r.status in SCAN_OPEN], what=f"label {code}")
+    open_ = list(ReturnRequest.objects.filter(Q(order__number__iexact=code) | Q(lines__order__number__iexact=code),
+                                              status__in=SCAN_OPEN).distinct().order_by("registered_at", "id")[:10])
+    return _one_open(code, open_, what=f"order {code}")
+
+
+def _one_open(code: str, open_: list[ReturnRequest], *, what: str) -> ReturnRequest:
+    if len(open_) == 1:
+        return open_[0]
+    if open_:
+        numbers = ", ".join(r.number for r in open_)
+        raise InvalidInput(f"{what} has several open returns ({numbers}): scan the return number",
                            code="several_returns", details={"field": "code"})
-    raise NotFound(f"no registered return for {code}: register one first", details={"field": "code"})
+    raise NotFound(f"no open return for {code}: register one first", details={"field": "code"})
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError, NotFound
-from kontorhaus.flows.return_received import return_goods_received, return_inspect
+from kontorhaus.flows.return_received import return_goods_received, return_inspect, return_scanned
 from kontorhaus.flows.return_refund import return_refund_approve
 from kontorhaus.flows.withdrawal_declared import withdrawal_declare
 from kontorhaus.returns.models import ReturnRequest
 from kontorhaus.returns.selectors import (
     ReturnFilter,
-    return_find_by_scan,
     return_get,
     return_list,
     return_photo_get,
@@ -94,7 +93,7 @@ def return_scan_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Scan the return slip or label."))
         return redirect("web:return_list")
     try:
-        found = return_find_by_scan(code=form.cleaned_data["code"])
+        found = return_scanned(code=form.cleaned_data["code"])
         if found.status == ReturnStatus.REGISTERED:
             return_goods_received(request=found, actor=_actor(request))
             messages.success(request, _("Return %(number)s received: inspect it now.") % {"number": found.number})

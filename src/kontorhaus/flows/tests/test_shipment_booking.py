@@ -14,6 +14,7 @@ from kontorhaus.flows.shipment_booking import (
     CarrierRefused,
     return_label_create,
     return_label_order_number,
+    return_label_return_number,
     shipment_book,
     shipment_booking_cancel,
     shipments_book,
@@ -230,19 +231,18 @@ def test_manual_tracking_numbers(fake_dhl):
 def test_return_labels(dhl_account, fake_dhl):
     shipment = packed_shipment(address=BERLIN)
     # no account makes return labels: None, the portal shows instructions
-    assert return_label_create(order_number=shipment.order_number, actor=TESTER) is None
-    # with returns switched on, the returns API makes one, kept for the order
+    assert return_label_create(order_number=shipment.order_number, return_number="RMA-T-1", actor=TESTER) is None
+    # with returns switched on, the returns API makes one, kept for the return
     carrier_account_set(code="dhl", data=dhl_account_data(fake_dhl.url, returns_enabled=True), credentials={},
                         actor=TESTER)
-    label = return_label_create(order_number=shipment.order_number, actor=TESTER)
+    label = return_label_create(order_number=shipment.order_number, return_number="RMA-T-1", actor=TESTER)
     assert label.tracking_number and label.label_pdf.startswith(b"%PDF")
     assert return_label_order_number(tracking_number=label.tracking_number) == shipment.order_number
-    again = return_label_create(order_number=shipment.order_number, actor=TESTER)
+    assert return_label_return_number(tracking_number=label.tracking_number) == "RMA-T-1"
+    again = return_label_create(order_number=shipment.order_number, return_number="RMA-T-1", actor=TESTER)
     assert again.tracking_number == label.tracking_number
-    # a parcel booked with returns on carries its own Retoure label, which is handed out
-    other = shipment_book(shipment=packed_shipment(address=BERLIN, sku="TEE"), actor=TESTER)
-    retoure = return_label_create(order_number=other.order_number, actor=TESTER)
-    assert retoure.tracking_number == other.parcels.get().return_tracking_number
+    # the Retoure label booked with an outbound parcel serves the order's first return only:
+    # flows/tests/test_return_labels_per_return.py
 
 
 def test_credentials_are_encrypted_at_rest(dhl_account):

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kontorhaus.core import clock
 from kontorhaus.core.audit import Actor
 from kontorhaus.core.exceptions import DomainError
-from kontorhaus.flows.return_received import return_goods_received
-from kontorhaus.returns.selectors import ReturnFilter, return_find_by_scan, return_list, withdrawals_refund_due
+from kontorhaus.flows.return_received import return_goods_received, return_scanned
+from kontorhaus.returns.selectors import ReturnFilter, return_list, withdrawals_refund_due
 from kontorhaus.returns.services_deadlines import withdrawal_deadline_alert
 
 EXIT_USAGE = 2
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def _receive(self, code: str, actor: Actor) -> None:
         if "\x00" in code:
             raise CommandError("not a code", returncode=EXIT_USAGE)
-        found = return_find_by_scan(code=code)
+        found = return_scanned(code=code)
         received = return_goods_received(request=found, actor=actor)
         self.stdout.write(f"{received.number}: {received.status}")
 
