@@ -6,6 +6,8 @@ Thin views (STYLE 21): forms check the shape, flows decide; a DomainError become
 The packing page keeps the units scanned so far in the page itself (count_<position>), so a
 scan is one stateless request, and "packed" re-checks everything under the order's lock."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -136,43 +138,47 @@ def pick_run_scan(request: HttpRequest, number: str) -> HttpResponse:
                     "quantity": quantity, "sku": row.article.sku, "bin": row.location}
             except DomainError as exc:
                 error = exc.message
+    return _picking_part(request, run, error=error, message=message)
+
+
+def _picking_part(request: HttpRequest, run, *, error: str, message: str) -> HttpResponse:
+    """The run's picking part after an action (htmx), or the whole page."""
     run.refresh_from_db()
     template = "web/pick_run_detail.html#picking" if request.htmx else "web/pick_run_detail.html"
     return render(request, template, _pick_context(run, error=error, message=message))
+
+
+def _run_action(request: HttpRequest, number: str, act: Callable[[object], str]) -> HttpResponse:
+    """Run `act` on the pick run; its message, or the domain's refusal, is shown on the page."""
+    run = _run_or_404(number)
+    error = message = ""
+    try:
+        message = act(run)
+    except DomainError as exc:
+        error = exc.message
+    return _picking_part(request, run, error=error, message=message)
 
 
 @require_POST
 @login_required
 def pick_run_all_picked(request: HttpRequest, number: str) -> HttpResponse:
     """The picker ticked off the printed list: every open row is confirmed at once."""
-    run = _run_or_404(number)
-    error = message = ""
-    try:
+    def act(run) -> str:
         units = sum(a.quantity for a in pick_list_confirmed(run=run, actor=_actor(request)))
-        message = _("The whole list is picked: %(units)s units.") % {"units": units}
-    except DomainError as exc:
-        error = exc.message
-    run.refresh_from_db()
-    template = "web/pick_run_detail.html#picking" if request.htmx else "web/pick_run_detail.html"
-    return render(request, template, _pick_context(run, error=error, message=message))
+        return _("The whole list is picked: %(units)s units.") % {"units": units}
+    return _run_action(request, number, act)
 
 
 @require_POST
 @login_required
 def pick_run_close_short(request: HttpRequest, number: str) -> HttpResponse:
     """The rest of the list was not found: it leaves the run (still reserved in its bins)."""
-    run = _run_or_404(number)
-    error = message = ""
-    try:
+    def act(run) -> str:
         dropped = pick_run_closed_short(run=run, actor=_actor(request))
         units = sum(sum(lines.values()) for lines in dropped.values())
-        message = _("Run closed: %(units)s units not found stay reserved in their bins; count those bins.") % {
+        return _("Run closed: %(units)s units not found stay reserved in their bins; count those bins.") % {
             "units": units}
-    except DomainError as exc:
-        error = exc.message
-    run.refresh_from_db()
-    template = "web/pick_run_detail.html#picking" if request.htmx else "web/pick_run_detail.html"
-    return render(request, template, _pick_context(run, error=error, message=message))
+    return _run_action(request, number, act)
 
 
 @require_GET
