@@ -19,7 +19,6 @@ not a list of events (the field named). What the events mean is flows.tracking_u
 (tracking_events_pushed): this edge checks the signature and the shape, nothing else."""
 
 import datetime as dt
-import hashlib
 import hmac
 import json
 import logging
@@ -31,6 +30,7 @@ from pydantic import ValidationError as SchemaError
 
 from kontorhaus.core import clock
 from kontorhaus.core.exceptions import DomainError, InvalidInput, NotFound
+from kontorhaus.core.webhook_signature import webhook_signature
 from kontorhaus.flows.tracking_update import PushedEvent, tracking_events_pushed
 from kontorhaus.fulfillment.models import CarrierAccount
 from kontorhaus.fulfillment.selectors_carriers import carrier_account_get
@@ -60,9 +60,6 @@ class PayloadRefused(DomainError):
     status = 400
 
 
-def tracking_signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    """The X-Kontorhaus-Signature value for these bytes (for tests and for trying it by hand)."""
-    return "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
 def tracking_signature_verify(*, body: bytes, timestamp: str, signature: str, secret: str,
@@ -74,7 +71,7 @@ def tracking_signature_verify(*, body: bytes, timestamp: str, signature: str, se
     scheme, _, digest = signature.strip().partition("=")
     if scheme != "sha256" or len(digest) != HEX_SHA256 or not digest.isascii():
         raise SignatureRefused(f"{SIGNATURE_HEADER} is not sha256=<64 hex digits>")
-    expected = tracking_signature(secret=secret, timestamp=int(timestamp), body=body)
+    expected = webhook_signature(secret=secret, timestamp=int(timestamp), body=body)  # as our outgoing ones
     if not hmac.compare_digest(expected.encode(), f"sha256={digest.lower()}".encode()):
         raise SignatureRefused("the signature does not match the body")
     if abs(now.timestamp() - int(timestamp)) > TOLERANCE_SECONDS:

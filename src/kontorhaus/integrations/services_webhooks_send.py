@@ -10,8 +10,6 @@ and compare in constant time. Every attempt signs anew with its own timestamp.
 """
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import urllib.error
 import urllib.request
@@ -24,6 +22,7 @@ from django.db.models import F, Q
 from kontorhaus.core import clock
 from kontorhaus.core.audit import SYSTEM, AuditAction, record
 from kontorhaus.core.tasks import backoff
+from kontorhaus.core.webhook_signature import webhook_signature
 
 from .models_webhooks import WebhookDelivery
 from .models_webhooks import WebhookDeliveryStatus as S
@@ -35,9 +34,6 @@ BACKOFF_MAX_SECONDS = 3600  # 30 s, 1, 2, 4 ... minutes, at most an hour
 USER_AGENT = "Kontorhaus-Webhooks/1"
 
 
-def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
 
 
 def _setting(name: str, default: int) -> int:
